@@ -1,0 +1,138 @@
+from django.apps import apps
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .blocks import RICH_TEXT_FEATURES, BodyBlock, CrisisNumberBlock, EntryPointBlock
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 \-]{2,19}$", _("Vul een telefoonnummer in met alleen cijfers, spaties of streepjes.")
+)
+
+
+def tel_href(number: str) -> str:
+    """'06-12989357' -> 'tel:0612989357'."""
+    return "tel:" + "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseGenericSetting):
+    municipality_name = models.CharField(_("naam gemeente"), max_length=100, default="gemeente Nijkerk")
+    places = models.CharField(
+        _("kernen"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Nijkerk, Nijkerkerveen en Hoevelaken")
+    )
+    policy_officer_name = models.CharField(_("naam beleidsmedewerker"), max_length=100, blank=True)
+    policy_officer_email = models.EmailField(_("e-mail beleidsmedewerker"), blank=True)
+    policy_officer_phone = models.CharField(
+        _("telefoon beleidsmedewerker"), max_length=20, blank=True, validators=[phone_validator]
+    )
+    facebook_url = models.URLField(
+        _("Facebookpagina"), blank=True, help_text=_("Alleen een gewone link: er wordt niets van Facebook ingeladen.")
+    )
+    security_contact = models.EmailField(
+        _("contact voor beveiligingsmeldingen"), blank=True, help_text=_("Komt in /.well-known/security.txt")
+    )
+    crisis_numbers = StreamField(
+        [("number", CrisisNumberBlock())], blank=True, verbose_name=_("crisisnummers"), use_json_field=True
+    )
+
+    panels = [
+        MultiFieldPanel([FieldPanel("municipality_name"), FieldPanel("places")], heading=_("Gemeente")),
+        MultiFieldPanel(
+            [FieldPanel("policy_officer_name"), FieldPanel("policy_officer_email"), FieldPanel("policy_officer_phone")],
+            heading=_("Beleidsmedewerker"),
+        ),
+        FieldPanel("crisis_numbers"),
+        FieldPanel("facebook_url"),
+        FieldPanel("security_contact"),
+    ]
+
+    class Meta:
+        verbose_name = _("site-instellingen")
+
+    @property
+    def policy_officer_tel(self) -> str:
+        return tel_href(self.policy_officer_phone)
+
+
+@register_snippet
+class ContactPerson(index.Indexed, Orderable):
+    """A local contact person ("Voor hulp in Nijkerk")."""
+
+    name = models.CharField(_("naam"), max_length=100)
+    phone = models.CharField(_("telefoon"), max_length=20, validators=[phone_validator])
+    role = models.CharField(_("rol"), max_length=120, blank=True)
+    active = models.BooleanField(_("tonen op de site"), default=True)
+
+    panels = [FieldPanel("name"), FieldPanel("phone"), FieldPanel("role"), FieldPanel("active")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("contactpersoon")
+        verbose_name_plural = _("contactpersonen")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tel(self) -> str:
+        return tel_href(self.phone)
+
+
+class BasePage(Page):
+    """Common to our pages: a short introduction used in listings and search results."""
+
+    intro = models.TextField(_("inleiding"), blank=True, max_length=600)
+
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(BasePage):
+    audience = RichTextField(_("voor wie is deze site"), features=RICH_TEXT_FEATURES, blank=True)
+    entry_points = StreamField(
+        [("entry", EntryPointBlock())], blank=True, verbose_name=_("ingangen"), use_json_field=True,
+        max_num=6,
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("audience"), FieldPanel("entry_points")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("startpagina")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # plan builds on core, so core looks the update model up by name instead of importing it.
+        update_model = apps.get_model("plan", "UpdatePage")
+        context["latest_updates"] = update_model.objects.live().public().order_by("-date", "-pk")[:3]
+        context["contact_persons"] = ContactPerson.objects.filter(active=True)
+        return context
+
+
+class ContentPage(BasePage):
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("inhoud"), use_json_field=True)
+    show_contact_persons = models.BooleanField(_("contactpersonen tonen"), default=False)
+    show_policy_officer = models.BooleanField(_("beleidsmedewerker tonen"), default=False)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    settings_panels = Page.settings_panels + [FieldPanel("show_contact_persons"), FieldPanel("show_policy_officer")]
+    search_fields = BasePage.search_fields + [index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("inhoudspagina")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.show_contact_persons:
+            context["contact_persons"] = ContactPerson.objects.filter(active=True)
+        return context

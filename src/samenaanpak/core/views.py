@@ -1,0 +1,126 @@
+import datetime
+import unicodedata
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+from wagtail.models import Page
+
+from .models import SiteSettings
+
+SEARCH_MAX_LENGTH = 200
+
+
+def clean_query(raw: str) -> tuple[str, list[str]]:
+    """Normalise a search query: drop control and private-use characters, fold Unicode
+    compatibility forms, cut very long input. Returns the query and messages for the visitor."""
+    messages = []
+    text = unicodedata.normalize("NFKC", raw)
+    text = "".join(ch if unicodedata.category(ch)[0] not in ("C",) else " " for ch in text)
+    text = " ".join(text.split())
+    if len(text) > SEARCH_MAX_LENGTH:
+        text = text[:SEARCH_MAX_LENGTH].rsplit(" ", 1)[0] or text[:SEARCH_MAX_LENGTH]
+        messages.append(
+            _("Uw zoekvraag was erg lang. We hebben gezocht op de eerste %(n)s tekens.") % {"n": SEARCH_MAX_LENGTH}
+        )
+    return text, messages
+
+
+@require_GET
+def search(request):
+    raw = request.GET.get("q", "")
+    query, messages = clean_query(raw)
+    results = None
+    if "q" in request.GET and not query:
+        messages.append(_("Vul een zoekwoord in, bijvoorbeeld “hulp”, “denktank” of “preventie”."))
+    if query:
+        hits = Page.objects.live().public().specific().search(query, operator="or")
+        paginator = Paginator(hits, 10)
+        try:
+            results = paginator.page(request.GET.get("pagina", 1))
+        except (EmptyPage, PageNotAnInteger):
+            results = paginator.page(1)
+    return render(request, "core/search.html", {"query": query, "results": results, "messages_": messages})
+
+
+@never_cache
+@require_GET
+def health(request):
+    """Reports whether the database and the cache answer; 503 when one does not."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        checks["database"] = "fout"
+    try:
+        cache.set("health-check", "1", 10)
+        checks["cache"] = "ok" if cache.get("health-check") == "1" else "fout"
+    except Exception:  # noqa: BLE001
+        checks["cache"] = "fout"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "fout", **checks}, status=200 if healthy else 503)
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /beheer/",
+        "Disallow: /zoeken/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def security_txt(request):
+    """RFC 9116. Expires a year ahead, recomputed on every request."""
+    site_settings = SiteSettings.load(request_or_site=request)
+    contact = site_settings.security_contact or site_settings.policy_officer_email
+    expires = (timezone.now() + datetime.timedelta(days=365)).replace(microsecond=0)
+    lines = []
+    if contact:
+        lines.append(f"Contact: mailto:{contact}")
+    lines += [
+        f"Expires: {expires.astimezone(datetime.UTC).isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: nl, en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@require_GET
+def switch_language(request, code):
+    """A plain link instead of Django's POST-only set_language: no CSRF token on every page,
+    so anonymous pages stay cacheable. It only sets the language cookie."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from django.shortcuts import redirect
+
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+        )
+    return response

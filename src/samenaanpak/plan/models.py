@@ -1,0 +1,318 @@
+from django.conf import settings
+from django.contrib.admin import display as admin_display
+from django.contrib.auth.models import Group
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.db.models import Avg, Count, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from samenaanpak.core.blocks import RICH_TEXT_FEATURES, BodyBlock
+from samenaanpak.core.models import BasePage
+
+from .status import Status
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+class PlanPage(BasePage):
+    """/plan-van-aanpak/: vision, history, aims, think tanks and the progress overview."""
+
+    vision = models.CharField(_("visie in één zin"), max_length=200, blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("hoe het plan tot stand kwam"), use_json_field=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("vision"), FieldPanel("body")]
+    search_fields = BasePage.search_fields + [index.SearchField("vision"), index.SearchField("body")]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("plan van aanpak")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        think_tanks = list(ThinkTankPage.objects.live().public().order_by("path"))
+        context["think_tanks"] = think_tanks
+        context["goals"] = Goal.objects.select_related("think_tank").order_by("think_tank__path", "sort_order", "pk")
+        context["overview"] = progress_overview(think_tanks)
+        return context
+
+
+class ThinkTankIndexPage(BasePage):
+    """/denktanks/: the four think tanks."""
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["plan.ThinkTankPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("overzicht denktanks")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        think_tanks = list(ThinkTankPage.objects.child_of(self).live().public().order_by("path"))
+        context["think_tanks"] = think_tanks
+        context["overview"] = progress_overview(think_tanks)
+        return context
+
+
+class ThinkTankPage(BasePage):
+    """One think tank (denktank): its focus, goals, actions and updates."""
+
+    focus = RichTextField(_("waar de denktank aan werkt"), features=RICH_TEXT_FEATURES, blank=True)
+    group = models.OneToOneField(
+        Group,
+        verbose_name=_("groep in het beheer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="think_tank",
+        help_text=_("Leden van deze groep mogen deze denktank, haar acties en haar nieuws bewerken."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("focus")]
+    settings_panels = Page.settings_panels + [FieldPanel("group", permission="auth.change_group")]
+    search_fields = BasePage.search_fields + [index.SearchField("focus")]
+    parent_page_types = ["plan.ThinkTankIndexPage"]
+    subpage_types = ["plan.UpdatePage"]
+
+    class Meta:
+        verbose_name = _("denktank")
+        verbose_name_plural = _("denktanks")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["goals"] = self.goals.order_by("sort_order", "pk")
+        context["actions"] = (
+            Action.objects.with_state().filter(goal__think_tank=self).select_related("goal").order_by("goal__sort_order", "start_date", "pk")
+        )
+        context["updates"] = UpdatePage.objects.child_of(self).live().public().order_by("-date", "-pk")[:5]
+        context["overview"] = progress_overview([self])[0]
+        return context
+
+
+class NewsIndexPage(RoutablePageMixin, BasePage):
+    """/nieuws/: all updates, newest first, with RSS and Atom feeds."""
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["plan.UpdatePage"]
+    max_count = 1
+    per_page = 10
+
+    class Meta:
+        verbose_name = _("nieuwsoverzicht")
+
+    @path("")
+    def index(self, request):
+        paginator = Paginator(UpdatePage.objects.live().public().order_by("-date", "-pk"), self.per_page)
+        try:
+            updates = paginator.page(request.GET.get("pagina", 1))
+        except (EmptyPage, PageNotAnInteger):
+            updates = paginator.page(1)
+        return self.render(request, context_overrides={"updates": updates})
+
+    @path("rss/", name="rss")
+    def rss(self, request):
+        from .feeds import UpdatesFeed
+
+        return UpdatesFeed(self)(request)
+
+    @path("atom/", name="atom")
+    def atom(self, request):
+        from .feeds import AtomUpdatesFeed
+
+        return AtomUpdatesFeed(self)(request)
+
+
+class UpdatePage(BasePage):
+    """A news update, published under a think tank or under /nieuws/."""
+
+    date = models.DateField(_("datum"), default=timezone.localdate)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("inhoud"), use_json_field=True)
+    is_example = models.BooleanField(
+        _("voorbeeld"), default=False, help_text=_("Voorbeeldinhoud: vervang of verwijder dit bericht.")
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("intro"), FieldPanel("body")]
+    settings_panels = Page.settings_panels + [FieldPanel("is_example")]
+    search_fields = BasePage.search_fields + [index.SearchField("body"), index.FilterField("date")]
+    parent_page_types = ["plan.ThinkTankPage", "plan.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("nieuwsbericht")
+        verbose_name_plural = _("nieuwsberichten")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        parent = self.get_parent().specific
+        context["think_tank"] = parent if isinstance(parent, ThinkTankPage) else None
+        return context
+
+
+# ---------------------------------------------------------------------------------------------
+# Goals and actions (edited in the back office, shown on the plan and think-tank pages)
+
+
+class Goal(Orderable):
+    """One of the plan's aims, owned by one think tank."""
+
+    think_tank = models.ForeignKey(
+        ThinkTankPage, verbose_name=_("denktank"), on_delete=models.PROTECT, related_name="goals"
+    )
+    title = models.CharField(_("doel"), max_length=200)
+    description = models.TextField(_("toelichting"), blank=True)
+
+    panels = [FieldPanel("think_tank"), FieldPanel("title"), FieldPanel("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("doel")
+        verbose_name_plural = _("doelen")
+
+    def __str__(self):
+        return self.title
+
+
+class ActionQuerySet(models.QuerySet):
+    def with_state(self):
+        """Annotate each action with its current status and progress: the newest history row."""
+        newest = ActionEvent.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+        return self.annotate(
+            current_status=Subquery(newest.values("status")[:1]),
+            current_progress=Subquery(newest.values("progress")[:1]),
+            status_changed_at=Subquery(newest.values("created_at")[:1]),
+        )
+
+    def for_think_tanks(self, think_tanks):
+        return self.filter(goal__think_tank__in=think_tanks)
+
+
+class Action(models.Model):
+    goal = models.ForeignKey(Goal, verbose_name=_("doel"), on_delete=models.PROTECT, related_name="actions")
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    start_date = models.DateField(_("startdatum"), null=True, blank=True)
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    is_example = models.BooleanField(
+        _("voorbeeld"), default=False, help_text=_("Voorbeeldinhoud: vervang of verwijder deze actie.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("actie")
+        verbose_name_plural = _("acties")
+        ordering = ["goal__sort_order", "start_date", "pk"]
+        permissions = [("change_all_think_tanks", _("Mag acties van alle denktanks bewerken"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="action_end_after_start",
+                violation_error_message=_("De einddatum ligt na de startdatum."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def think_tank(self):
+        return self.goal.think_tank
+
+    @property
+    def state(self):
+        """The newest history row (None for an action without history)."""
+        return self.events.order_by("-created_at", "-pk").first()
+
+    def get_status_display(self):
+        status = getattr(self, "current_status", None)
+        return Status(status).label if status else ""
+
+    @admin_display(description=_("Status"))
+    def status_label(self):
+        return self.get_status_display()
+
+    @admin_display(description=_("Voortgang"))
+    def progress_label(self):
+        progress = getattr(self, "current_progress", None)
+        return f"{progress}%" if progress is not None else ""
+
+
+class ActionEvent(models.Model):
+    """Append-only history of an action's status and progress. Rows are only ever created, by
+    plan.status.record_event, which checks the transition table."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="events", verbose_name=_("actie"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    progress = models.PositiveSmallIntegerField(_("voortgang (%)"))
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    milestone_date = models.DateField(_("mijlpaal op"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("door")
+    )
+    created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statusgeschiedenis")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["action", "-created_at"], name="actionevent_newest")]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="actionevent_progress_max_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.action}: {self.get_status_display()} ({self.progress}%)"
+
+    def save(self, *args, **kwargs):
+        if self.pk and not self._state.adding:
+            raise ValueError("ActionEvent is append-only")
+        super().save(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# The progress overview
+
+
+def progress_overview(think_tanks):
+    """Per think tank: number of actions per status and the overall progress (the mean of the
+    actions that were not stopped). Two queries, whatever the number of actions."""
+    by_id = {tt.pk: {"think_tank": tt, "counts": {s: 0 for s in Status.values}, "total": 0, "progress": 0}
+             for tt in think_tanks}
+    rows = (
+        Action.objects.with_state()
+        .filter(goal__think_tank__in=list(by_id))
+        .values("goal__think_tank", "current_status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        entry = by_id[row["goal__think_tank"]]
+        entry["counts"][row["current_status"] or Status.PLANNED] += row["n"]
+        entry["total"] += row["n"]
+    means = (
+        Action.objects.with_state()
+        .filter(goal__think_tank__in=list(by_id))
+        .exclude(current_status=Status.STOPPED)
+        .values("goal__think_tank")
+        .annotate(mean=Avg("current_progress"))
+        .order_by()
+    )
+    for row in means:
+        by_id[row["goal__think_tank"]]["progress"] = round(row["mean"] or 0)
+    result = list(by_id.values())
+    for entry in result:
+        entry["bars"], offset = [], 0.0
+        for status in Status.values:
+            count = entry["counts"][status]
+            percent = 100 * count / entry["total"] if entry["total"] else 0
+            entry["bars"].append({"status": status, "label": Status(status).label, "count": count,
+                                  "percent": f"{percent:.2f}", "offset": f"{offset:.2f}"})
+            offset += percent
+    return result

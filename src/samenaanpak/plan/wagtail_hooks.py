@@ -1,0 +1,83 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import DeleteView, EditView, SnippetViewSet, SnippetViewSetGroup
+
+from .admin_forms import ActionForm, ActionHistoryPanel
+from .models import Action, Goal
+from .permissions import ThinkTankActionPolicy
+
+# Registered before any view asks for a policy (see wagtail.permissions).
+register_permission_policy(Action, ThinkTankActionPolicy(Action))
+
+
+class OwnThinkTankMixin:
+    """Edit and delete views only find actions of the user's own think tanks (404 otherwise)."""
+
+    def get_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(self.request.user, self.permission_required)
+
+
+class ActionEditView(OwnThinkTankMixin, EditView):
+    pass
+
+
+class ActionDeleteView(OwnThinkTankMixin, DeleteView):
+    pass
+
+
+class ActionViewSet(SnippetViewSet):
+    model = Action
+    icon = "tasks"
+    menu_label = _("Acties")
+    url_prefix = "acties"
+    edit_view_class = ActionEditView
+    delete_view_class = ActionDeleteView
+    list_display = ["title", "goal", "status_label", "progress_label"]
+    list_filter = ["goal__think_tank", "is_example"]
+    search_fields = ["title", "description"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("goal"),
+            FieldPanel("title"),
+            FieldPanel("description"),
+            FieldPanel("start_date"),
+            FieldPanel("end_date"),
+            FieldPanel("is_example"),
+            MultiFieldPanel(
+                [FieldPanel("new_status"), FieldPanel("new_progress"), FieldPanel("note"), FieldPanel("milestone_date")],
+                heading=_("Status en voortgang"),
+                help_text=_("Elke wijziging wordt als nieuwe regel in de geschiedenis bewaard."),
+            ),
+            ActionHistoryPanel(heading=_("Geschiedenis")),
+        ],
+        base_form_class=ActionForm,
+    )
+
+    def get_queryset(self, request):
+        return (
+            self.permission_policy.instances_user_has_any_permission_for(request.user, ["change", "delete", "view"])
+            .with_state()
+            .select_related("goal__think_tank")
+        )
+
+
+class GoalViewSet(SnippetViewSet):
+    model = Goal
+    icon = "crosshairs"
+    menu_label = _("Doelen")
+    url_prefix = "doelen"
+    list_display = ["title", "think_tank"]
+    list_filter = ["think_tank"]
+
+
+class PlanViewSetGroup(SnippetViewSetGroup):
+    items = (ActionViewSet, GoalViewSet)
+    menu_icon = "list-ul"
+    menu_label = _("Plan van aanpak")
+    menu_name = "plan"
+    menu_order = 200
+
+
+register_snippet(PlanViewSetGroup)

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.urls import include, path
+from two_factor.urls import urlpatterns as two_factor_urls
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from samenaanpak.core import views as core_views
+
+urlpatterns = [
+    path("beheer/", include(two_factor_urls)),
+    path("beheer/", include(wagtailadmin_urls)),
+    path("documenten/", include(wagtaildocs_urls)),
+    path("zoeken/", core_views.search, name="search"),
+    path("gezond/", core_views.health, name="health"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("taal/<str:code>/", core_views.switch_language, name="switch_language"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "samenaanpak.core.views.page_not_found"
