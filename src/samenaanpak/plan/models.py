@@ -91,7 +91,7 @@ class ThinkTankPage(BasePage):
         context["actions"] = (
             Action.objects.with_state().filter(goal__think_tank=self).select_related("goal").order_by("goal__sort_order", "start_date", "pk")
         )
-        context["updates"] = UpdatePage.objects.child_of(self).live().public().order_by("-date", "-pk")[:5]
+        context["updates"] = UpdatePage.objects.child_of(self).live().order_by("-date", "-pk")[:5]
         context["overview"] = progress_overview([self])[0]
         return context
 
@@ -282,32 +282,28 @@ class ActionEvent(models.Model):
 
 def progress_overview(think_tanks):
     """Per think tank: number of actions per status and the overall progress (the mean of the
-    actions that were not stopped). Two queries, whatever the number of actions."""
+    actions that were not stopped). One query, whatever the number of actions."""
     by_id = {tt.pk: {"think_tank": tt, "counts": {s: 0 for s in Status.values}, "total": 0, "progress": 0}
              for tt in think_tanks}
     rows = (
         Action.objects.with_state()
         .filter(goal__think_tank__in=list(by_id))
         .values("goal__think_tank", "current_status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), mean=Avg("current_progress"))
         .order_by()
     )
+    weighted = {pk: [0.0, 0] for pk in by_id}  # sum of progress, number of actions not stopped
     for row in rows:
-        entry = by_id[row["goal__think_tank"]]
-        entry["counts"][row["current_status"] or Status.PLANNED] += row["n"]
-        entry["total"] += row["n"]
-    means = (
-        Action.objects.with_state()
-        .filter(goal__think_tank__in=list(by_id))
-        .exclude(current_status=Status.STOPPED)
-        .values("goal__think_tank")
-        .annotate(mean=Avg("current_progress"))
-        .order_by()
-    )
-    for row in means:
-        by_id[row["goal__think_tank"]]["progress"] = round(row["mean"] or 0)
+        pk, status = row["goal__think_tank"], row["current_status"] or Status.PLANNED
+        by_id[pk]["counts"][status] += row["n"]
+        by_id[pk]["total"] += row["n"]
+        if status != Status.STOPPED:
+            weighted[pk][0] += (row["mean"] or 0) * row["n"]
+            weighted[pk][1] += row["n"]
     result = list(by_id.values())
     for entry in result:
+        total, n = weighted[entry["think_tank"].pk]
+        entry["progress"] = round(total / n) if n else 0
         entry["bars"], offset = [], 0.0
         for status in Status.values:
             count = entry["counts"][status]

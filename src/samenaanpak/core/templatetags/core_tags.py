@@ -13,7 +13,7 @@ def main_menu(context):
     if not hasattr(request, "_main_menu"):
         site = Site.find_for_request(request)
         root = site.root_page if site else None
-        request._main_menu = list(Page.objects.child_of(root).live().public().in_menu()) if root else []
+        request._main_menu = list(Page.objects.child_of(root).live().in_menu()) if root else []
     return request._main_menu
 
 

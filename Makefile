@@ -1,0 +1,70 @@
+# The two commands that matter: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+export PATH := $(HOME)/.local/bin:$(PATH)
+UV ?= uv
+PY := $(UV) run --frozen python
+PORT ?= 8000
+
+.PHONY: run test serve admin install assets db content messages worker bench clean
+
+## install: Python packages (uv, from uv.lock) and the CSS packages (npm, from package-lock.json)
+install: .venv/.installed node_modules/.installed src/samenaanpak/static/vendor/utrecht-components.css
+
+.venv/.installed: pyproject.toml uv.lock
+	@command -v $(UV) >/dev/null || python3 -m pip install --user --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+src/samenaanpak/static/vendor/utrecht-components.css: node_modules/.installed scripts/build-css.mjs
+	npm run --silent build
+
+## db: migrations, cache table, compiled translations and the Nijkerk content (idempotent)
+db: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(PY) manage.py load_nijkerk
+
+## run: everything, then web server and task worker together on http://127.0.0.1:$(PORT)/
+run: db
+	@echo
+	@echo "  Samenaanpak draait op http://127.0.0.1:$(PORT)/  (beheer: http://127.0.0.1:$(PORT)/beheer/)"
+	@echo "  Een beheeraccount maken: make admin   (daarna inloggen en een authenticator-app koppelen)"
+	@echo
+	PORT=$(PORT) $(UV) run --frozen honcho start -f Procfile.dev
+
+## serve: production mode (gunicorn, DEBUG off, WhiteNoise with compressed manifest storage)
+# On this machine it runs over plain http, so the redirect to https is off; everything else is as
+# in production. A real deployment sets these variables itself (docs/configuration.md).
+serve: export SAMENAANPAK_ENV = production
+serve: export SECURE_SSL_REDIRECT ?= 0
+serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export EMAIL_URL ?= smtp://127.0.0.1:25
+serve: db
+	$(eval export SECRET_KEY ?= $(shell cat var/secret_key))
+	$(PY) manage.py collectstatic --noinput -v0
+	PORT=$(PORT) $(UV) run --frozen honcho start -f Procfile
+
+## admin: create a back-office account (Beheerder); two-factor setup follows at the first login
+admin: install
+	$(PY) manage.py createsuperuser
+
+## test: the whole suite (unit, integration and browser tests)
+test: install
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(UV) run --frozen pytest
+
+## messages: extract the translatable strings into the nl and en message files
+messages: install
+	cd src/samenaanpak && ../../.venv/bin/django-admin makemessages -l nl -l en --ignore=templates/two_factor --settings=samenaanpak.settings
+
+## bench: the performance benchmark (see bench/README.md)
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var/static var/cache

@@ -1,0 +1,54 @@
+"""Shared fixtures: the Nijkerk content, users per role, and a back-office login that has passed
+two-factor verification (as after entering a TOTP code)."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samenaanpak.tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Tasks (Wagtail's search indexing among them) run at once unless a test says otherwise."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def nijkerk(db, django_capture_on_commit_callbacks):
+    from samenaanpak.plan.nijkerk import load_all
+
+    # Run the tasks enqueued on commit (search indexing), as the worker would.
+    with django_capture_on_commit_callbacks(execute=True):
+        return load_all()
+
+
+def _verified_login(client, user):
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="telefoon", defaults={"confirmed": True})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def verified_login():
+    return _verified_login
+
+
+@pytest.fixture
+def role_users(nijkerk):
+    """One user per back-office role (plus anonymous as None)."""
+    def member(group_name, username):
+        user = UserFactory(username=username)
+        user.groups.add(Group.objects.get(name=group_name))
+        return user
+
+    return {
+        "anoniem": None,
+        "redacteur": member("Redacteur", "redacteur"),
+        "denktank_preventie": member("Denktank Preventie", "lid-preventie"),
+        "beheerder": member("Beheerder", "beheerder"),
+    }
