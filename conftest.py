@@ -25,7 +25,7 @@ def nijkerk(db, django_capture_on_commit_callbacks):
 
 
 def _verified_login(client, user):
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="telefoon", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

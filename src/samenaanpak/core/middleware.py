@@ -5,7 +5,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
-from django_otp import user_has_device
+from two_factor.utils import default_device
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -67,7 +67,7 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None  # anonymous users meet Wagtail's own login redirect
-        if user_has_device(user):
+        if default_device(user):
             logout(request)
             return redirect_to_login(request.get_full_path())
         return redirect(reverse("two_factor:setup"))

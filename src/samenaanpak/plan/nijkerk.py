@@ -1,6 +1,10 @@
 """The Nijkerk content: the plan of approach, its history, think tanks and aims, the help contacts
-and the policy officer, written from the founding document (shared/seeds). Loading is idempotent
-and never overwrites what an editor changed: everything is created only when it is missing."""
+and the policy officer, written from the founding document (shared/seeds).
+
+Loading is idempotent and never touches what editors did: the content is loaded into a site that
+has no home page yet, once. Later runs only make sure the back-office groups and their
+permissions exist (configuration, not content), so a renamed or deleted page, action or contact
+person stays renamed or deleted."""
 
 import datetime
 import json
@@ -376,7 +380,12 @@ def load_groups(home, think_tanks):
 
 @transaction.atomic
 def load_all():
-    home, _ = load_home()
+    home, created = load_home()
+    if not created:
+        think_tanks = {tt.slug: tt for tt in ThinkTankPage.objects.all()}
+        if all(spec["slug"] in think_tanks for spec in THINK_TANKS):
+            load_groups(home, think_tanks)
+        return home
     plan, think_tanks, news = load_pages(home)
     load_goals_and_actions(think_tanks)
     load_updates(think_tanks, news)

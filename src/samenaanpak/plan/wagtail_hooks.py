@@ -1,3 +1,4 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.permissions import register_permission_policy
@@ -39,7 +40,7 @@ class ActionViewSet(SnippetViewSet):
     search_fields = ["title", "description"]
     edit_handler = ObjectList(
         [
-            FieldPanel("goal"),
+            FieldPanel("goal", widget=forms.Select),  # a plain list, narrowed to the user's own goals
             FieldPanel("title"),
             FieldPanel("description"),
             FieldPanel("start_date"),

@@ -1,0 +1,108 @@
+"""The back office: two-factor authentication is required, failed logins are slowed down, and
+production settings pass `manage.py check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samenaanpak.tests.factories import UserFactory
+
+PASSWORD = "een-lang-wachtwoord-123"
+LOGIN = "/beheer/account/login/"
+
+
+def password_step(client, username, password=PASSWORD):
+    return client.post(LOGIN, {"login_view-current_step": "auth", "auth-username": username, "auth-password": password})
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="beleid", is_superuser=True, is_staff=True)
+
+
+@pytest.mark.django_db
+def test_wagtail_password_login_redirects_to_two_factor_login(client):
+    response = client.get("/beheer/login/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_user_without_device_must_set_one_up_before_anything_else(client, staff):
+    response = password_step(client, "beleid")
+    assert response.status_code == 302
+    for url in ("/beheer/", "/beheer/pages/", "/beheer/users/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == reverse("two_factor:setup"), url
+    assert client.get(reverse("two_factor:setup")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_user_with_device_needs_a_valid_code(client, staff, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp slows retries after a wrong code; not tested here
+    device = TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
+    response = password_step(client, "beleid")
+    assert response.status_code == 200 and "token-otp_token" in response.content.decode()
+    assert client.get("/beheer/").status_code == 302  # not signed in after the password alone
+
+    wrong = client.post(LOGIN, {"login_view-current_step": "token", "token-otp_token": "000000"})
+    assert wrong.status_code == 200 and client.get("/beheer/").status_code == 302
+
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=0):06d}"
+    right = client.post(LOGIN, {"login_view-current_step": "token", "token-otp_token": code})
+    assert right.status_code == 302
+    assert client.get("/beheer/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_signed_in_but_unverified_session_is_sent_back_to_login(client, staff):
+    TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
+    client.force_login(staff)  # e.g. a session from before 2FA was switched on
+    response = client.get("/beheer/pages/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_passwords_lock_the_account_temporarily(client, staff, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = password_step(client, "beleid", "fout-wachtwoord")
+        assert response.status_code == 200
+    assert password_step(client, "beleid", "fout-wachtwoord").status_code == 429  # the limit is reached
+    locked = password_step(client, "beleid")  # now even the right password is refused
+    assert locked.status_code == 429
+    assert "Te veel mislukte pogingen" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "SAMENAANPAK_ENV": "production",
+        "SECRET_KEY": "x" * 20 + "-production-secret-key-that-is-long-enough-1234567890",
+        "ALLOWED_HOSTS": "samenaanpak.example.nl",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+        "VAR_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(__file__).resolve().parents[4], env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path):
+    env = {**os.environ, "SAMENAANPAK_ENV": "production", "ALLOWED_HOSTS": "x.nl", "EMAIL_URL": "smtp://127.0.0.1:25",
+           "VAR_DIR": str(tmp_path)}
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parents[4],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr

@@ -1,0 +1,78 @@
+import pytest
+
+from samenaanpak.plan.models import Action, ActionEvent, progress_overview
+from samenaanpak.plan.status import TRANSITIONS, Status, TransitionError, check_transition, record_event
+from samenaanpak.tests.factories import ActionFactory
+
+ALL = [None, *Status.values]
+
+
+@pytest.mark.parametrize("current", ALL)
+@pytest.mark.parametrize("new", Status.values)
+def test_transition_table_is_enforced(current, new):
+    progress = 100 if new == Status.DONE else 0
+    if new in TRANSITIONS[current]:
+        check_transition(current, new, progress)
+    else:
+        with pytest.raises(TransitionError) as error:
+            check_transition(current, new, progress)
+        assert error.value.code == "transition_not_allowed"
+        assert "kan een actie niet naar" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "status, progress, code",
+    [(Status.PLANNED, 10, "planned_progress"), (Status.DONE, 90, "done_progress"), (Status.IN_PROGRESS, 101, "progress_range")],
+)
+def test_progress_must_fit_the_status(status, progress, code):
+    current = {Status.PLANNED: None, Status.DONE: Status.IN_PROGRESS, Status.IN_PROGRESS: Status.PLANNED}[status]
+    with pytest.raises(TransitionError) as error:
+        check_transition(current, status, progress)
+    assert error.value.code == code
+
+
+@pytest.mark.django_db
+def test_history_is_append_only_and_newest_row_is_current(nijkerk):
+    action = ActionFactory()
+    record_event(action, status=Status.PLANNED, progress=0)
+    record_event(action, status=Status.IN_PROGRESS, progress=30, note="Begonnen")
+    record_event(action, status=Status.IN_PROGRESS, progress=60)
+    annotated = Action.objects.with_state().get(pk=action.pk)
+    assert (annotated.current_status, annotated.current_progress) == (Status.IN_PROGRESS, 60)
+    assert action.events.count() == 3
+
+    with pytest.raises(TransitionError):
+        record_event(action, status=Status.PLANNED, progress=0)
+    assert action.events.count() == 3  # a refused step leaves the history unchanged
+
+    event = action.events.first()
+    event.note = "herschreven"
+    with pytest.raises(ValueError):
+        event.save()
+
+
+@pytest.mark.django_db
+def test_progress_overview_counts_and_means(nijkerk):
+    from samenaanpak.plan.models import ThinkTankPage
+
+    aanbod = ThinkTankPage.objects.get(slug="aanbod")
+    overview = progress_overview([aanbod])[0]
+    # Aanbod: meldpunt in progress at 30%, horeca overleg stopped (left out of the mean)
+    assert overview["counts"] == {"gepland": 0, "in_uitvoering": 1, "afgerond": 0, "gestopt": 1}
+    assert overview["total"] == 2 and overview["progress"] == 30
+    assert sum(float(bar["percent"]) for bar in overview["bars"]) == pytest.approx(100)
+
+
+@pytest.mark.django_db
+def test_progress_overview_query_count_is_constant(nijkerk, django_assert_num_queries):
+    from samenaanpak.plan.models import ThinkTankPage
+
+    think_tanks = list(ThinkTankPage.objects.all())
+    with django_assert_num_queries(1):
+        progress_overview(think_tanks)
+    for _ in range(30):
+        action = ActionFactory(goal=think_tanks[0].goals.first())
+        record_event(action, status=Status.IN_PROGRESS, progress=50)
+    with django_assert_num_queries(1):
+        progress_overview(think_tanks)
+    assert ActionEvent.objects.count() > 30
