@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "samenaanpak.core.middleware.ContentSecurityPolicyMiddleware",
     "samenaanpak.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "samenaanpak.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -71,3 +71,24 @@ class RequireTwoFactorMiddleware:
             logout(request)
             return redirect_to_login(request.get_full_path())
         return redirect(reverse("two_factor:setup"))
+
+
+class LanguageMiddleware:
+    """Dutch unless the visitor chose English with the language switch (a cookie). The browser's
+    Accept-Language is ignored on purpose: the content is Dutch, and a page with English buttons
+    around Dutch text helps nobody."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.text import slugify
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Locale, Page, Site
 
 from samenaanpak.core.models import ContactPerson, ContentPage, HomePage, SiteSettings
 
@@ -198,8 +198,21 @@ def _child(parent, model, slug, **fields):
     return page, True
 
 
-def load_home():
+def _ensure_tree_roots():
+    """Wagtail's migrations create the locale, the root page and the root collection; a database
+    that was flushed (as between transactional tests) lacks them."""
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root", locale=Locale.objects.first())
+    return root
+
+
+def load_home():
+    root = _ensure_tree_roots()
     home = HomePage.objects.first()
     created = False
     if home is None:

@@ -209,3 +209,9 @@ def test_public_pages_stay_within_query_budget(client, nijkerk, django_assert_ma
     client.get(url)  # warm Wagtail's per-site caches as a running server has them
     with django_assert_max_num_queries(15):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_switch_the_site_to_english(client, nijkerk):
+    html = client.get("/denktanks/preventie/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nl"' in html and "januari 2016" in html

@@ -1,0 +1,68 @@
+"""Browser tests: Playwright (Python) driving Debian's chromium against Django's live server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures are
+# still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    """The Nijkerk content behind a live server."""
+    from samenaanpak.plan.nijkerk import load_all
+
+    load_all()
+    return live_server
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})  # a phone
+    page = context.new_page()
+    page.csp_errors = []
+    page.on("console", lambda msg: page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe():
+    """Runs axe-core (WCAG 2.0-2.2 A and AA rules) on the page; returns the violations."""
+    source = AXE_JS.read_text()
+
+    def run(page):
+        page.evaluate(source)  # evaluated through DevTools, so our CSP does not need to allow it
+        return page.evaluate(
+            """async () => {
+                const result = await axe.run(document, {runOnly: {type: 'tag', values:
+                    ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}});
+                return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+            }"""
+        )
+
+    return run
