@@ -196,7 +196,9 @@ def test_feeds_list_updates(client, nijkerk):
 def test_language_switch_sets_cookie_and_stays_on_site(client, nijkerk):
     response = client.get("/taal/en/", {"next": "/plan-van-aanpak/"})
     assert response.status_code == 302 and response["Location"] == "/plan-van-aanpak/"
-    assert client.get("/plan-van-aanpak/").content.decode().count('<html lang="en"') == 1
+    english = client.get("/plan-van-aanpak/").content.decode()
+    assert english.count('<html lang="en"') == 1
+    assert "Skip to content" in english and "How far along are we?" in english
     evil = client.get("/taal/en/", {"next": "https://evil.example/"})
     assert evil["Location"] == "/"
 
