@@ -40,14 +40,14 @@ run: db
 ## serve: production mode (gunicorn, DEBUG off, WhiteNoise with compressed manifest storage)
 # On this machine it runs over plain http, so the redirect to https is off; everything else is as
 # in production. A real deployment sets these variables itself (docs/configuration.md).
-serve: export SAMENAANPAK_ENV = production
-serve: export SECURE_SSL_REDIRECT ?= 0
-serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
-serve: export EMAIL_URL ?= smtp://127.0.0.1:25
+PROD_ENV = SAMENAANPAK_ENV=production \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat $${VAR_DIR:-var}/secret_key)}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	EMAIL_URL="$${EMAIL_URL:-smtp://127.0.0.1:25}"
 serve: db
-	$(eval export SECRET_KEY ?= $(shell cat var/secret_key))
-	$(PY) manage.py collectstatic --noinput -v0
-	PORT=$(PORT) $(UV) run --frozen honcho start -f Procfile
+	$(PROD_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(PROD_ENV) PORT=$(PORT) $(UV) run --frozen honcho start -f Procfile
 
 ## admin: create a back-office account (Beheerder); two-factor setup follows at the first login
 admin: install

@@ -5,6 +5,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from two_factor.utils import default_device
 
 
@@ -82,8 +83,6 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.utils import translation
-
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE

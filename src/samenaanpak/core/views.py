@@ -6,8 +6,9 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -111,9 +112,6 @@ def page_not_found(request, exception=None):
 def switch_language(request, code):
     """A plain link instead of Django's POST-only set_language: no CSRF token on every page,
     so anonymous pages stay cacheable. It only sets the language cookie."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-    from django.shortcuts import redirect
-
     next_url = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         next_url = "/"

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Benchmark: Samenaanpak's public pages against nginx serving the same HTML as static files.
+
+Run with `make bench`. It
+1. prepares its own database in bench/out/var (the Nijkerk content),
+2. starts `make serve` (gunicorn, 2 sync workers, production settings) on a free port, and nginx
+   on another port serving saved copies of the same pages,
+3. loads each page with wrk (keep-alive) against both and prints requests/s, p50/p99 latency and
+   the ratio to nginx; then again behind Django's per-site cache (Redis) and behind the shipped
+   nginx micro-cache (deploy/nginx.conf),
+4. prints the queries per page and the compressed page weight (HTML + CSS + JS),
+5. adds 10,000 actions (20,000 history rows) and 1,000 updates and shows the query counts again.
+
+Budgets (DESIGN.md): <= 15 queries, unchanged with the data; >= 1% of nginx uncached, >= 10%
+behind Django's cache, >= 50% behind the micro-cache; <= 60 KB page weight; 0 other origins.
+"""
+
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+PAGES = {"home": "/", "plan": "/plan-van-aanpak/", "denktank": "/denktanks/preventie/"}
+DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"server did not answer at {url}")
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def wrk(url):
+    """Requests/s and p50/p99 latency (ms) from wrk --latency."""
+    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def pct(p):
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": pct(50), "p99": pct(99), "errors": int(errors.group(1)) if errors else 0}
+
+
+def start_nginx(port, docroot, conf_template=None, upstream_port=None):
+    conf_dir = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+    if conf_template is None:
+        server = f"""
+        server {{
+            listen 127.0.0.1:{port};
+            root {docroot};
+            location / {{ try_files $uri $uri/index.html =404; }}
+        }}"""
+    else:
+        server = conf_template.read_text().replace("{{PORT}}", str(port)).replace(
+            "{{UPSTREAM}}", f"127.0.0.1:{upstream_port}").replace("{{CACHE_DIR}}", str(conf_dir / "cache"))
+    conf = conf_dir / "nginx.conf"
+    conf.write_text(textwrap.dedent(f"""
+        worker_processes 1;
+        pid {conf_dir}/nginx.pid;
+        error_log {conf_dir}/error.log;
+        events {{ worker_connections 1024; }}
+        http {{
+            access_log off;
+            keepalive_requests 100000;
+            types {{ text/html html; text/css css; }}
+            default_type text/html;
+            client_body_temp_path {conf_dir}/body;
+            proxy_temp_path {conf_dir}/proxy;
+            fastcgi_temp_path {conf_dir}/fastcgi;
+            uwsgi_temp_path {conf_dir}/uwsgi;
+            scgi_temp_path {conf_dir}/scgi;
+            {server}
+        }}"""))
+    subprocess.run(["nginx", "-c", str(conf), "-p", str(conf_dir)], check=True)
+    return conf_dir
+
+
+def stop_nginx(conf_dir):
+    pid = (conf_dir / "nginx.pid").read_text().strip()
+    os.kill(int(pid), signal.SIGQUIT)
+
+
+def manage_py(env, code):
+    """Runs Python inside the project with the bench settings; returns the JSON it prints."""
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+QUERY_COUNT = """
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client()
+counts = {}
+for name, path in %r.items():
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    counts[name] = len(ctx.captured_queries)
+print(json.dumps(counts))
+""" % PAGES
+
+GROW_DATA = """
+import json, datetime
+from django.db import transaction
+from django.utils import timezone
+from samenaanpak.plan.models import Action, ActionEvent, Goal, ThinkTankPage, UpdatePage
+goals = list(Goal.objects.all())
+with transaction.atomic():
+    actions = Action.objects.bulk_create(
+        Action(goal=goals[i % len(goals)], title=f"Bench-actie {i}", description="x" * 200) for i in range(10000))
+    now = timezone.now()
+    ActionEvent.objects.bulk_create(
+        ActionEvent(action=a, status=s, progress=p, created_at=now + datetime.timedelta(seconds=k))
+        for a in actions for k, (s, p) in enumerate([("gepland", 0), ("in_uitvoering", 50)]))
+tanks = list(ThinkTankPage.objects.all())
+for i in range(1000):
+    parent = tanks[i % len(tanks)]
+    parent.add_child(instance=UpdatePage(title=f"Bench-nieuws {i}", slug=f"bench-nieuws-{i}",
+                                         date=datetime.date(2020, 1, 1), intro="x" * 100))
+print(json.dumps({"actions": Action.objects.count(), "events": ActionEvent.objects.count(),
+                  "updates": UpdatePage.objects.count()}))
+"""
+
+
+def page_weight(base, path):
+    """Compressed bytes of the HTML plus every stylesheet and script it loads; other origins."""
+    html = fetch(base + path).decode()
+    assets = re.findall(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"', html)
+    foreign = [a for a in assets if not a.startswith("/")]
+    total = len(gzip.compress(html.encode(), 9))
+    for asset in assets:
+        if asset.startswith("/"):
+            total += len(gzip.compress(fetch(base + asset), 9))
+    return total, foreign
+
+
+def run_load(base, static_base, label):
+    rows = []
+    for name, path in PAGES.items():
+        app = wrk(base + path)
+        ref = wrk(static_base + f"/{name}.html")
+        rows.append((label, name, app, ref))
+    return rows
+
+
+def main():
+    if not shutil.which("wrk") or not shutil.which("nginx"):
+        raise SystemExit("bench needs Debian's wrk and nginx: apt-get install -y wrk nginx-light")
+    shutil.rmtree(OUT, ignore_errors=True)
+    (OUT / "static").mkdir(parents=True)
+    port, static_port, proxy_port = free_port(), free_port(), free_port()
+    env = {**os.environ, "VAR_DIR": str(OUT / "var"), "PORT": str(port), "BIND": "127.0.0.1"}
+    results, servers = [], []
+
+    def serve(extra_env):
+        process = subprocess.Popen(["make", "-s", "serve"], cwd=ROOT, env={**env, **extra_env},
+                                   stdout=open(OUT / "serve.log", "a"), stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for(f"http://127.0.0.1:{port}/gezond/")
+        return process
+
+    def stop(process):
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+    base = f"http://127.0.0.1:{port}"
+    static_base = f"http://127.0.0.1:{static_port}"
+    app = serve({})
+    try:
+        for name, path in PAGES.items():
+            (OUT / "static" / f"{name}.html").write_bytes(fetch(base + path))
+        nginx_static = start_nginx(static_port, OUT / "static")
+        servers.append(nginx_static)
+        results += run_load(base, static_base, "uncached")
+        weights = {name: page_weight(base, path) for name, path in PAGES.items()}
+    finally:
+        stop(app)
+
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    # Queries as production counts them: the cache is Redis, not a database table.
+    queries_before = manage_py({**env, "REDIS_URL": redis_url}, QUERY_COUNT)
+
+    redis_env = {"REDIS_URL": redis_url, "PAGE_CACHE_SECONDS": "60"}
+    app = serve(redis_env)
+    try:
+        results += run_load(base, static_base, "django-cache")
+    finally:
+        stop(app)
+
+    app = serve({})
+    try:
+        proxy = start_nginx(proxy_port, None, ROOT / "deploy" / "nginx-site.conf.template", port)
+        servers.append(proxy)
+        results += run_load(f"http://127.0.0.1:{proxy_port}", static_base, "nginx-microcache")
+    finally:
+        stop(app)
+        for server in servers:
+            stop_nginx(server)
+
+    grown = manage_py(env, GROW_DATA)
+    subprocess.run(["redis-cli", "-u", redis_url, "flushdb"], capture_output=True)
+    queries_after = manage_py({**env, "REDIS_URL": redis_url}, QUERY_COUNT)
+
+    print(f"\nSamenaanpak benchmark · wrk -t2 -c{CONNECTIONS} -d{DURATION}s, keep-alive · "
+          f"gunicorn 2 sync workers · database {'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite'}\n")
+    print(f"{'mode':<17}{'page':<10}{'app req/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'nginx req/s':>12}{'ratio':>8}  budget")
+    budgets = {"uncached": 1, "django-cache": 10, "nginx-microcache": 50}
+    for label, name, app_r, ref in results:
+        ratio = 100 * app_r["rps"] / ref["rps"]
+        verdict = "ok" if ratio >= budgets[label] else "UNDER"
+        errors = f" ({app_r['errors']} errors)" if app_r["errors"] else ""
+        print(f"{label:<17}{name:<10}{app_r['rps']:>10.0f}{app_r['p50']:>8.1f}{app_r['p99']:>8.1f}"
+              f"{ref['rps']:>12.0f}{ratio:>7.1f}%  >= {budgets[label]}% {verdict}{errors}")
+    print(f"\n{'page':<10}{'weight (gzip)':>14}{'other origins':>15}{'queries':>9}{'queries after growth':>22}")
+    for name in PAGES:
+        weight, foreign = weights[name]
+        print(f"{name:<10}{weight / 1024:>11.1f} KB{len(foreign):>15}{queries_before[name]:>9}{queries_after[name]:>22}")
+    print(f"\ndata after growth: {grown}")
+    same = queries_before == queries_after and max(queries_after.values()) <= 15
+    print("query counts unchanged with the data and <= 15:", "yes" if same else "NO")
+
+
+if __name__ == "__main__":
+    main()
