@@ -15,6 +15,16 @@ def immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Each test starts with an empty cache. (The database-table cache of development lives in the
+    test database and is rolled back with it; Redis, as in CI's second run, is not.)"""
+    from django.core.cache import caches
+
+    if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
+        caches["default"].clear()
+
+
 @pytest.fixture
 def nijkerk(db, django_capture_on_commit_callbacks):
     from samenaanpak.plan.nijkerk import load_all

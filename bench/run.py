@@ -76,6 +76,7 @@ def wrk(url):
 
 def start_nginx(port, docroot, conf_template=None, upstream_port=None):
     conf_dir = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+    conf_dir.chmod(0o755)  # nginx workers run as an unprivileged user and write the cache here
     if conf_template is None:
         server = f"""
         server {{
@@ -116,7 +117,9 @@ def stop_nginx(conf_dir):
 def manage_py(env, code):
     """Runs Python inside the project with the bench settings; returns the JSON it prints."""
     result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=True)
+                            capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(result.stderr)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -125,7 +128,7 @@ import json
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-client = Client()
+client = Client(HTTP_HOST='127.0.0.1')
 counts = {}
 for name, path in %r.items():
     client.get(path)
@@ -200,7 +203,9 @@ def main():
 
     base = f"http://127.0.0.1:{port}"
     static_base = f"http://127.0.0.1:{static_port}"
-    app = serve({})
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    subprocess.run(["redis-cli", "-u", redis_url, "flushdb"], capture_output=True)
+    app = serve({"REDIS_URL": redis_url})  # uncached pages, but Wagtail's own caches in Redis as in production
     try:
         for name, path in PAGES.items():
             (OUT / "static" / f"{name}.html").write_bytes(fetch(base + path))
@@ -211,7 +216,6 @@ def main():
     finally:
         stop(app)
 
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     # Queries as production counts them: the cache is Redis, not a database table.
     queries_before = manage_py({**env, "REDIS_URL": redis_url}, QUERY_COUNT)
 
@@ -222,7 +226,7 @@ def main():
     finally:
         stop(app)
 
-    app = serve({})
+    app = serve({"REDIS_URL": redis_url})
     try:
         proxy = start_nginx(proxy_port, None, ROOT / "deploy" / "nginx-site.conf.template", port)
         servers.append(proxy)

@@ -21,6 +21,12 @@ from .status import Status
 # Pages
 
 
+class KnownCountPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # fills the cached_property
+
+
 class PlanPage(BasePage):
     """/plan-van-aanpak/: vision, history, aims, think tanks and the progress overview."""
 
@@ -85,14 +91,20 @@ class ThinkTankPage(BasePage):
         verbose_name = _("denktank")
         verbose_name_plural = _("denktanks")
 
+    actions_per_page = 20
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["goals"] = self.goals.order_by("sort_order", "pk")
-        context["actions"] = (
-            Action.objects.with_state().filter(goal__think_tank=self).select_related("goal").order_by("goal__sort_order", "start_date", "pk")
+        context["overview"] = overview = progress_overview([self])[0]
+        actions = (
+            Action.objects.with_state().filter(goal__think_tank=self).select_related("goal")
+            .order_by("goal__sort_order", "start_date", "pk")
         )
+        # The overview already counted the actions: the paginator needs no COUNT query of its own.
+        paginator = KnownCountPaginator(actions, self.actions_per_page, count=overview["total"])
+        context["actions"] = paginator.get_page(request.GET.get("pagina"))
         context["updates"] = UpdatePage.objects.child_of(self).live().order_by("-date", "-pk")[:5]
-        context["overview"] = progress_overview([self])[0]
         return context
 
 

@@ -16,7 +16,3 @@ def main_menu(context):
         request._main_menu = list(Page.objects.child_of(root).live().in_menu()) if root else []
     return request._main_menu
 
-
-@register.filter
-def tel(number):
-    return "tel:" + "".join(ch for ch in str(number) if ch.isdigit() or ch == "+")

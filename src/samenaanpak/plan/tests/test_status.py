@@ -76,3 +76,20 @@ def test_progress_overview_query_count_is_constant(nijkerk, django_assert_num_qu
     with django_assert_num_queries(1):
         progress_overview(think_tanks)
     assert ActionEvent.objects.count() > 30
+
+
+@pytest.mark.django_db
+def test_think_tank_page_pages_through_many_actions(client, nijkerk, settings, django_assert_max_num_queries):
+    from samenaanpak.plan.models import ThinkTankPage
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    goal = ThinkTankPage.objects.get(slug="preventie").goals.first()
+    for _ in range(43):  # 2 examples + 43 = 45 actions
+        record_event(ActionFactory(goal=goal), status=Status.PLANNED, progress=0)
+    client.get("/denktanks/preventie/")
+    with django_assert_max_num_queries(15):
+        first = client.get("/denktanks/preventie/").content.decode()
+    assert first.count('class="sa-action"') == 20 and "Pagina 1 van 3" in first
+    last = client.get("/denktanks/preventie/", {"pagina": 3}).content.decode()
+    assert last.count('class="sa-action"') == 5
+    assert client.get("/denktanks/preventie/", {"pagina": "zzz"}).status_code == 200
