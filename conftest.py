@@ -27,7 +27,7 @@ def fresh_cache(settings):
 
 @pytest.fixture
 def nijkerk(db, django_capture_on_commit_callbacks):
-    from samenaanpak.plan.nijkerk import load_all
+    from samenaanpak.core.content import load_all
 
     # Run the tasks enqueued on commit (search indexing), as the worker would.
     with django_capture_on_commit_callbacks(execute=True):

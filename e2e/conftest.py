@@ -33,7 +33,7 @@ def browser():
 @pytest.fixture
 def site(transactional_db, live_server):
     """The Nijkerk content behind a live server."""
-    from samenaanpak.plan.nijkerk import load_all
+    from samenaanpak.core.content import load_all
 
     load_all()
     return live_server

@@ -16,7 +16,11 @@ PAGES = [
     ("contact", "/contact/"),
     ("privacy", "/privacy/"),
     ("toegankelijkheid", "/toegankelijkheid/"),
-    ("hulp (binnenkort)", "/hulp/"),
+    ("hulp", "/hulp/"),
+    ("hulp gefilterd", "/hulp/?voor=ouders&hoe=telefoon&anoniem=on"),
+    ("hulp gefilterd zonder resultaat", "/hulp/?voor=professionals&gebied=hoevelaken"),
+    ("hulp online", "/hulp/online/"),
+    ("hulpaanbod", "/hulp/aanbod/{offer}/"),
     ("zoekresultaten", "/zoeken/?q=denktank"),
     ("zoeken zonder resultaat", "/zoeken/?q=xyzzy"),
     ("zoeken leeg", "/zoeken/?q="),
@@ -29,6 +33,10 @@ PAGES = [
 def test_page_has_no_axe_violations(site, page, axe, name, path):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
+    if "{offer}" in path:
+        from samenaanpak.help.models import HelpOffer
+
+        path = path.format(offer=HelpOffer.objects.get(name="Drugs Infolijn").pk)
     response = page.goto(site.url + path)
     assert response.status == (404 if name == "404" else 200)
     violations = axe(page)

@@ -47,6 +47,7 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 INSTALLED_APPS = [
     "samenaanpak.core",
     "samenaanpak.plan",
+    "samenaanpak.help",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",

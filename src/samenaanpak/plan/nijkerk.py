@@ -392,7 +392,7 @@ def load_groups(home, think_tanks):
 
 
 @transaction.atomic
-def load_all():
+def load():
     home, created = load_home()
     if not created:
         think_tanks = {tt.slug: tt for tt in ThinkTankPage.objects.all()}

@@ -1,0 +1,275 @@
+"""The help directory: offers of help shaped after Open Referral's HSDS service record."""
+
+import datetime
+
+from django import forms
+from django.contrib.admin import display as admin_display
+from django.utils.formats import date_format
+from django.db import models
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from samenaanpak.core.models import BasePage, phone_validator, tel_href
+
+from .opening import is_open
+
+STALE_AFTER = datetime.timedelta(days=183)  # "not checked for 6 months"
+
+
+class Audience(models.Model):
+    """For whom an offer is (jongeren, ouders, familie en vrienden, professionals)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("naam"), max_length=60)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("doelgroep")
+        verbose_name_plural = _("doelgroepen")
+
+    def __str__(self):
+        return str(self.name)
+
+
+class Topic(models.Model):
+    """What an offer is about (drugs, alcohol, terugval/nazorg, zorgen om een ander, preventie)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("naam"), max_length=60)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("onderwerp")
+        verbose_name_plural = _("onderwerpen")
+
+    def __str__(self):
+        return str(self.name)
+
+
+class HelpOfferQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def stale(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(Q(last_checked__isnull=True) | Q(last_checked__lt=today - STALE_AFTER))
+
+    def with_channel(self, channels):
+        """channels: any of 'telefoon', 'chat', 'persoonlijk', 'online' (OR-ed)."""
+        condition = Q()
+        if "telefoon" in channels:
+            condition |= ~Q(phone="")
+        if "chat" in channels:
+            condition |= ~Q(chat_url="")
+        if "persoonlijk" in channels:
+            condition |= Q(kind__in=[HelpOffer.Kind.LOCAL_PERSON, HelpOffer.Kind.LOCAL_ORGANISATION,
+                                     HelpOffer.Kind.WALK_IN]) | ~Q(address="")
+        if "online" in channels:
+            condition |= ~Q(website="") | ~Q(chat_url="")
+        return self.filter(condition) if condition else self
+
+
+class HelpOffer(index.Indexed, ClusterableModel):
+    class Kind(models.TextChoices):
+        LOCAL_PERSON = "persoon", _("Iemand in de buurt")
+        LOCAL_ORGANISATION = "organisatie", _("Organisatie in de buurt")
+        PHONE_LINE = "telefoonlijn", _("Telefoonlijn")
+        CHAT = "chat", _("Chat")
+        WEBSITE = "website", _("Website of zelfhulp")
+        WALK_IN = "inloop", _("Inloop")
+
+    class Area(models.TextChoices):
+        NIJKERK = "nijkerk", _("Nijkerk")
+        NIJKERKERVEEN = "nijkerkerveen", _("Nijkerkerveen")
+        HOEVELAKEN = "hoevelaken", _("Hoevelaken")
+        REGION = "regio", _("Regio")
+        NATIONAL = "landelijk", _("Landelijk of online")
+
+    class Cost(models.TextChoices):
+        FREE = "gratis", _("Gratis")
+        DEDUCTIBLE = "eigen-risico", _("Valt onder het eigen risico")
+        OTHER = "anders", _("Anders (zie toelichting)")
+
+    name = models.CharField(_("naam"), max_length=150)
+    organisation = models.CharField(_("organisatie"), max_length=150, blank=True)
+    description = models.TextField(_("korte omschrijving"), max_length=600)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    phone = models.CharField(_("telefoon"), max_length=20, blank=True, validators=[phone_validator])
+    chat_url = models.URLField(_("chat (adres)"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("adres"), max_length=200, blank=True)
+    always_open = models.BooleanField(_("dag en nacht bereikbaar"), default=False)
+    opening_note = models.CharField(_("toelichting openingstijden"), max_length=200, blank=True)
+    audiences = ParentalManyToManyField(Audience, verbose_name=_("voor wie"), blank=True, related_name="offers")
+    topics = ParentalManyToManyField(Topic, verbose_name=_("onderwerpen"), blank=True, related_name="offers")
+    area = models.CharField(_("gebied"), max_length=20, choices=Area.choices, default=Area.NIJKERK)
+    cost = models.CharField(_("kosten"), max_length=20, choices=Cost.choices, default=Cost.FREE)
+    cost_note = models.CharField(_("toelichting kosten"), max_length=200, blank=True)
+    anonymous_possible = models.BooleanField(_("anoniem mogelijk"), default=False)
+    referral_needed = models.BooleanField(_("verwijzing nodig"), default=False)
+    minimum_age = models.PositiveSmallIntegerField(_("minimumleeftijd"), null=True, blank=True)
+    last_checked = models.DateField(_("laatst gecontroleerd"), null=True, blank=True)
+    active = models.BooleanField(_("tonen op de site"), default=True)
+    is_example = models.BooleanField(
+        _("voorbeeld"), default=False,
+        help_text=_("Voorbeeldgegevens: controleer ze en zet dan het vinkje uit."),
+    )
+
+    objects = HelpOfferQuerySet.as_manager()
+
+    panels = [
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("organisation"), FieldPanel("description"), FieldPanel("kind")],
+                        heading=_("Wat")),
+        MultiFieldPanel([FieldPanel("phone"), FieldPanel("chat_url"), FieldPanel("email"), FieldPanel("website"),
+                         FieldPanel("address")], heading=_("Hoe bereikbaar")),
+        MultiFieldPanel([FieldPanel("always_open"), FieldPanel("opening_note"),
+                         InlinePanel("opening_hours", label=_("Openingstijd"))], heading=_("Openingstijden")),
+        MultiFieldPanel([FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+                         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                         FieldPanel("area")], heading=_("Voor wie en waar")),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("cost"), FieldPanel("cost_note")]),
+                         FieldRowPanel([FieldPanel("anonymous_possible"), FieldPanel("referral_needed"),
+                                        FieldPanel("minimum_age")])], heading=_("Voorwaarden")),
+        MultiFieldPanel([FieldPanel("last_checked"), FieldPanel("active"), FieldPanel("is_example")],
+                        heading=_("Beheer")),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("organisation"), index.SearchField("description"),
+                     index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("hulpaanbod")
+        verbose_name_plural = _("hulpaanbod")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tel(self):
+        return tel_href(self.phone) if self.phone else ""
+
+    @admin_display(description=_("laatst gecontroleerd"), ordering="last_checked")
+    def checked_label(self):
+        checked = date_format(self.last_checked) if self.last_checked else _("nooit")
+        return _("%(date)s – controleren!") % {"date": checked} if self.is_stale else checked
+
+    @property
+    def is_stale(self):
+        return self.last_checked is None or self.last_checked < timezone.localdate() - STALE_AFTER
+
+    def is_open_at(self, moment):
+        """True/False, or None when no opening hours are known."""
+        if self.always_open:
+            return True
+        periods = [(h.weekday, h.opens, h.closes) for h in self.opening_hours.all()]
+        return is_open(periods, moment) if periods else None
+
+
+class OpeningHours(Orderable):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("maandag")
+        TUESDAY = 1, _("dinsdag")
+        WEDNESDAY = 2, _("woensdag")
+        THURSDAY = 3, _("donderdag")
+        FRIDAY = 4, _("vrijdag")
+        SATURDAY = 5, _("zaterdag")
+        SUNDAY = 6, _("zondag")
+
+    offer = ParentalKey(HelpOffer, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("dag"), choices=Weekday.choices)
+    opens = models.TimeField(_("open vanaf"))
+    closes = models.TimeField(_("tot"), help_text=_("Een tijd vóór ‘open vanaf’ loopt door na middernacht."))
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("openingstijd")
+        verbose_name_plural = _("openingstijden")
+
+
+GUIDED_START = {
+    # "Ik zoek hulp voor ..." -> the filters that fit
+    "mijzelf": {"voor": ["jongeren"]},
+    "mijn-kind": {"voor": ["ouders"]},
+    "iemand-anders": {"voor": ["familie-en-vrienden"], "onderwerp": ["zorgen-om-een-ander"]},
+}
+
+
+class HelpIndexPage(RoutablePageMixin, BasePage):
+    """/hulp/: the help directory with filters, /hulp/online/ and one page per offer."""
+
+    online_intro = models.TextField(_("inleiding online hulp"), blank=True, max_length=600)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("online_intro")]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("hulpoverzicht")
+
+    def offers(self):
+        # Local help first: Nijkerk's own people and organisations, then the region, then national.
+        area_order = models.Case(*[models.When(area=value, then=i) for i, value in enumerate(HelpOffer.Area.values)])
+        return (HelpOffer.objects.active().prefetch_related("opening_hours", "audiences", "topics")
+                .order_by(area_order, "name"))
+
+    def _render_list(self, request, offers, template, extra):
+        now = timezone.now()
+        offers = list(offers)
+        for offer in offers:
+            offer.open_now = offer.is_open_at(now)
+        context = {"offers": offers, "now": now, **extra}
+        return self.render(request, template=template, context_overrides=context)
+
+    @path("")
+    def directory(self, request):
+        from .filters import HelpOfferFilter  # filters.py imports these models
+
+        guided = GUIDED_START.get(request.GET.get("voor-wie", ""))
+        if guided:
+            query = QueryDict(mutable=True)
+            for key, values in guided.items():
+                query.setlist(key, values)
+            return redirect(f"{self.url}?{query.urlencode()}")
+        filterset = HelpOfferFilter(request.GET or None, queryset=self.offers())
+        filtered = any(key in request.GET for key in filterset.filters)
+        return self._render_list(request, filterset.qs, "help/help_index_page.html",
+                                 {"filter": filterset, "filtered": filtered})
+
+    @path("online/", name="online")
+    def online(self, request):
+        offers = self.offers().with_channel(["online"]).order_by("name")
+        return self._render_list(request, offers, "help/help_online.html", {})
+
+    @path("aanbod/<int:pk>/", name="offer")
+    def offer(self, request, pk):
+        offer = self.offers().filter(pk=pk).first()
+        if offer is None:
+            raise Http404
+        offer.open_now = offer.is_open_at(timezone.now())
+        return self.render(request, template="help/help_offer.html", context_overrides={"offer": offer})
+
+
+AUDIENCES = [("jongeren", "Jongeren"), ("ouders", "Ouders"), ("familie-en-vrienden", "Familie en vrienden"),
+             ("professionals", "Professionals")]
+TOPICS = [("drugs", "Drugs"), ("alcohol", "Alcohol"), ("terugval-nazorg", "Terugval en nazorg"),
+          ("zorgen-om-een-ander", "Zorgen om een ander"), ("preventie", "Preventie")]
+
+
+def ensure_reference_data():
+    """The fixed lists the filters use (also run by the loader: a flushed database lacks them)."""
+    for model, rows in ((Audience, AUDIENCES), (Topic, TOPICS)):
+        for order, (slug, name) in enumerate(rows):
+            model.objects.get_or_create(slug=slug, defaults={"name": name, "sort_order": order})

@@ -1,0 +1,165 @@
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from samenaanpak.help.models import STALE_AFTER, Audience, HelpIndexPage, HelpOffer, OpeningHours
+
+
+def result_count(html):
+    return int(re.search(r'id="aantal-resultaten" role="status">(\d+) resulta', html).group(1))
+
+
+@pytest.mark.django_db
+def test_loader_turns_contact_persons_into_offers_and_adds_examples(nijkerk):
+    page = HelpIndexPage.objects.get()
+    assert page.url == "/hulp/" and page.show_in_menus
+    local = HelpOffer.objects.filter(kind=HelpOffer.Kind.LOCAL_PERSON)
+    assert sorted(local.values_list("name", flat=True)) == [
+        "Esther van den Hof", "Jan Bjsterbosch", "Kristel Kreijne", "Lianne van Egmond"]
+    examples = HelpOffer.objects.filter(is_example=True)
+    assert {"113 Zelfmoordpreventie", "De Kindertelefoon", "Drugs Infolijn", "Jellinek Adviespunt"} <= set(
+        examples.values_list("name", flat=True))
+    assert all(offer.last_checked for offer in examples)
+    assert local.first().audiences.filter(slug="ouders").exists()  # many-to-many saved
+
+
+@pytest.mark.django_db
+def test_home_entry_point_leads_to_the_help_directory(client, nijkerk):
+    assert 'href="/hulp/"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_directory_lists_offers_with_crisis_block_and_tel_links(client, nijkerk):
+    html = client.get("/hulp/").content.decode()
+    assert result_count(html) == HelpOffer.objects.active().count()
+    assert html.index('class="sa-crisis"') < html.index("<h1")  # the crisis block comes first
+    assert 'href="tel:0612989357"' in html and 'href="tel:08000113"' in html
+    assert "<script" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, expected_names, unexpected_names",
+    [
+        ({"voor": "professionals"}, {"Drugs Infolijn"}, {"Lianne van Egmond", "De Kindertelefoon"}),
+        ({"onderwerp": "alcohol"}, {"Jellinek Adviespunt", "De Kindertelefoon"}, {"Lianne van Egmond"}),
+        ({"hoe": "chat"}, {"113 Zelfmoordpreventie"}, {"Drugs Infolijn", "Lianne van Egmond"}),
+        ({"hoe": "persoonlijk"}, {"Lianne van Egmond"}, {"113 Zelfmoordpreventie"}),
+        ({"gebied": "nijkerk"}, {"Kristel Kreijne"}, {"Jellinek Adviespunt"}),
+        ({"anoniem": "on"}, {"De Kindertelefoon"}, {"Lianne van Egmond"}),
+        ({"voor": ["professionals", "jongeren"]}, {"Drugs Infolijn", "De Kindertelefoon"}, set()),
+    ],
+)
+def test_filters(client, nijkerk, query, expected_names, unexpected_names):
+    html = client.get("/hulp/", query).content.decode()
+    for name in expected_names:
+        assert f">{name}</a>" in html, name
+    for name in unexpected_names:
+        assert f">{name}</a>" not in html, name
+    assert result_count(html) == html.count('class="sa-card sa-offer"')
+
+
+@pytest.mark.django_db
+def test_filtered_list_keeps_choices_checked_and_shareable(client, nijkerk):
+    html = client.get("/hulp/?voor=ouders&hoe=telefoon").content.decode()
+    assert re.search(r'value="ouders"[^>]*checked', html) and re.search(r'value="telefoon"[^>]*checked', html)
+    assert "Wis alle filters" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "who, expected",
+    [("mijzelf", "voor=jongeren"), ("mijn-kind", "voor=ouders"),
+     ("iemand-anders", "voor=familie-en-vrienden&onderwerp=zorgen-om-een-ander")],
+)
+def test_guided_start_leads_to_filtered_list(client, nijkerk, who, expected):
+    response = client.get("/hulp/", {"voor-wie": who})
+    assert response.status_code == 302 and response["Location"] == f"/hulp/?{expected}"
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["voor=bestaat-niet", "gebied=mars&hoe=duif", "anoniem=%00%01", "voor-wie=x",
+                                   "voor=" + "a" * 5000])
+def test_bad_filter_input_gives_a_normal_page(client, nijkerk, query):
+    response = client.get("/hulp/?" + query)
+    assert response.status_code == 200
+    assert "resulta" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_online_page_lists_only_online_help(client, nijkerk):
+    html = client.get("/hulp/online/").content.decode()
+    assert "Jellinek Adviespunt" in html and "113 Zelfmoordpreventie" in html
+    assert "Lianne van Egmond" not in html
+    assert 'class="sa-crisis"' in html
+
+
+@pytest.mark.django_db
+def test_offer_page_shows_details_and_open_state(client, nijkerk):
+    offer = HelpOffer.objects.get(name="113 Zelfmoordpreventie")
+    html = client.get(f"/hulp/aanbod/{offer.pk}/").content.decode()
+    assert 'href="tel:08000113"' in html and "nu open" in html and "Dag en nacht" in html
+    assert client.get("/hulp/aanbod/999999/").status_code == 404
+    offer.active = False
+    offer.save()
+    assert client.get(f"/hulp/aanbod/{offer.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_open_now_is_computed_on_the_server(client, nijkerk):
+    offer = HelpOffer.objects.create(name="Inloop test", description="x", kind=HelpOffer.Kind.WALK_IN)
+    now = timezone.localtime()
+    OpeningHours.objects.create(offer=offer, weekday=now.weekday(), opens=datetime.time(0, 0), closes=datetime.time(0, 0))
+    assert offer.is_open_at(timezone.now()) is True
+    html = client.get(f"/hulp/aanbod/{offer.pk}/").content.decode()
+    assert "nu open" in html
+    closed = HelpOffer.objects.create(name="Nooit open", description="x", kind=HelpOffer.Kind.WALK_IN)
+    OpeningHours.objects.create(offer=closed, weekday=(now.weekday() + 3) % 7, opens=datetime.time(9), closes=datetime.time(10))
+    assert "nu gesloten" in client.get(f"/hulp/aanbod/{closed.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_directory_query_count_does_not_grow_with_offers(client, nijkerk, settings, django_assert_max_num_queries):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    client.get("/hulp/")
+    with django_assert_max_num_queries(15) as before:
+        client.get("/hulp/?voor=jongeren")
+    youth = Audience.objects.get(slug="jongeren")
+    for i in range(30):
+        offer = HelpOffer.objects.create(name=f"Extra {i}", description="x", kind=HelpOffer.Kind.CHAT,
+                                         chat_url="https://example.org/")
+        offer.audiences.add(youth)
+        offer.save()
+        OpeningHours.objects.create(offer=offer, weekday=0, opens=datetime.time(9), closes=datetime.time(17))
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get("/hulp/?voor=jongeren")
+
+
+@pytest.mark.django_db
+def test_stale_offers_are_shown_to_editors(client, role_users, verified_login):
+    old = HelpOffer.objects.get(name="Lianne van Egmond")
+    assert old.is_stale  # last checked in 2015
+    fresh = HelpOffer.objects.get(name="Drugs Infolijn")
+    fresh.last_checked = timezone.localdate() - STALE_AFTER + datetime.timedelta(days=5)
+    fresh.save()
+    assert set(HelpOffer.objects.stale().values_list("name", flat=True)) >= {"Lianne van Egmond"}
+    assert "Drugs Infolijn" not in HelpOffer.objects.stale().values_list("name", flat=True)
+
+    verified_login(client, role_users["redacteur"])
+    listing = client.get(reverse("wagtailsnippets_help_helpoffer:list") + "?stale=true").content.decode()
+    assert "Lianne van Egmond" in listing and "controleren!" in listing and "Drugs Infolijn" not in listing
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "langer dan 6 maanden niet gecontroleerd" in dashboard
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role, allowed", [("redacteur", True), ("beheerder", True), ("denktank_preventie", False)])
+def test_who_may_edit_help_offers(client, role_users, verified_login, role, allowed):
+    verified_login(client, role_users[role])
+    offer = HelpOffer.objects.first()
+    response = client.get(reverse("wagtailsnippets_help_helpoffer:edit", args=[offer.pk]))
+    assert (response.status_code == 200) is allowed
