@@ -136,3 +136,33 @@ class ContentPage(BasePage):
         if self.show_contact_persons:
             context["contact_persons"] = ContactPerson.objects.filter(active=True)
         return context
+
+
+class OutgoingEmail(models.Model):
+    """Every email the site sends, kept until it is delivered (the outbox). A task sends it and
+    retries with back-off while the mail server is down; the back office lists what is unsent.
+    Holds an address and a text, so sent mail is deleted after EMAIL_RETENTION_DAYS."""
+
+    class Status(models.TextChoices):
+        PENDING = "wacht", _("Wacht op verzending")
+        SENT = "verzonden", _("Verzonden")
+        FAILED = "mislukt", _("Opgegeven na herhaalde fouten")
+
+    to = models.EmailField(_("aan"))
+    subject = models.CharField(_("onderwerp"), max_length=200)
+    body = models.TextField(_("tekst"))
+    purpose = models.CharField(_("soort bericht"), max_length=60)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    last_error = models.CharField(_("laatste fout"), max_length=200, blank=True)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitgaande e-mail")
+        verbose_name_plural = _("uitgaande e-mail")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.purpose} ({self.get_status_display()})"

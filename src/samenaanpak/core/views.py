@@ -122,3 +122,23 @@ def switch_language(request, code):
             secure=settings.SESSION_COOKIE_SECURE, httponly=True,
         )
     return response
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without a valid CSRF token (it sat open for long, or cookies were cleared).
+    Pages with a form re-show it with what the visitor typed and a fresh token; elsewhere a
+    plain Dutch explanation. Never Django's English 403 page."""
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    if site is not None and request.method == "POST":
+        path = [part for part in request.path.split("/") if part]
+        try:
+            page, args, kwargs = site.root_page.specific.route(request, path)
+        except Exception:  # noqa: BLE001 - not a page: fall through to the plain explanation
+            page = None
+        if page is not None and hasattr(page, "render_expired_form"):
+            response = page.render_expired_form(request)
+            response.status_code = 403
+            return response
+    return render(request, "core/csrf_failure.html", status=403)

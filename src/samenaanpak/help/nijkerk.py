@@ -4,11 +4,10 @@ of the Nijkerk content; later runs leave editors' changes alone."""
 
 import datetime
 
-from wagtail.models import Page
-
 from django.contrib.auth.models import Group, Permission
 
-from samenaanpak.core.models import ContactPerson, ContentPage, HomePage
+from samenaanpak.core.content import replace_placeholder_page
+from samenaanpak.core.models import ContactPerson, HomePage
 
 from .models import Audience, HelpIndexPage, HelpOffer, OpeningHours, Topic, ensure_reference_data
 
@@ -57,27 +56,15 @@ def load():
         return
     if HelpIndexPage.objects.exists():
         return
-    # Replace the "coming soon" page of the first release, unless an editor already changed it.
-    placeholder = Page.objects.child_of(home).filter(slug="hulp").first()
-    in_menu = True
-    if placeholder is not None:
-        specific = placeholder.specific
-        if isinstance(specific, ContentPage) and "Binnenkort" in str(specific.body.raw_data):
-            in_menu = placeholder.show_in_menus
-            placeholder.delete()
-        else:
-            return
-    page = HelpIndexPage(
-        title="Ik zoek hulp", slug="hulp", show_in_menus=in_menu,
+    page = replace_placeholder_page(home, "hulp", HelpIndexPage(
+        title="Ik zoek hulp", slug="hulp", show_in_menus=True,
         intro="Met wie kunt u praten? Hier vindt u hulp in Nijkerk, Nijkerkerveen en Hoevelaken, en hulp "
               "die u anoniem via telefoon, chat of internet krijgt.",
         online_intro="Hulp die u online vindt, wanneer het u uitkomt en vaak anoniem. De denktank Behandeling "
                      "brengt deze hulp in kaart.",
-    )
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    if placeholder is not None:
-        _repoint_entry_points(home, placeholder.pk, page.pk)
+    ))
+    if page is None:
+        return
     if not HelpOffer.objects.exists():
         for person in ContactPerson.objects.filter(active=True):
             _create_offer({
@@ -91,19 +78,6 @@ def load():
             _create_offer(spec, area=HelpOffer.Area.NATIONAL, anonymous_possible=True, is_example=True,
                           last_checked=EXAMPLE_CHECKED)
     return page
-
-
-def _repoint_entry_points(home, old_pk, new_pk):
-    """The home page's "Ik zoek hulp" entry pointed at the replaced page."""
-    data = home.entry_points.raw_data
-    changed = False
-    for block in data:
-        if block["value"].get("page") == old_pk:
-            block["value"]["page"] = new_pk
-            changed = True
-    if changed:
-        home.entry_points = list(data)
-        home.save_revision().publish()
 
 
 def _permissions():

@@ -1,0 +1,171 @@
+import datetime
+import secrets
+
+from django.conf import settings
+from django.contrib.admin import display as admin_display
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from samenaanpak.core.models import BasePage
+
+from .status import Status
+
+
+class Topic(models.TextChoices):
+    POLICY = "beleid", _("Het drugsbeleid in het algemeen")
+    HELP = "hulp", _("Hulp en zorg")
+    PREVENTION = "preventie", _("Preventie en voorlichting")
+    NUISANCE = "overlast", _("Overlast en handhaving")
+    PARTICIPATION = "meedoen", _("Meedoen met de aanpak")
+    OTHER = "anders", _("Iets anders")
+
+
+def new_reference() -> str:
+    """A short number to refer to, e.g. V-7K3Q9M; not guessable, no personal data."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "V-" + "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+class QuestionQuerySet(models.QuerySet):
+    def with_status(self):
+        newest = QuestionEvent.objects.filter(question=OuterRef("pk")).order_by("-created_at", "-pk")
+        return self.annotate(current_status=Subquery(newest.values("status")[:1]),
+                             status_changed_at=Subquery(newest.values("created_at")[:1]))
+
+    def personal_data_expired(self, now=None):
+        """Closed longer than QUESTION_RETENTION_DAYS ago and still holding a name or email."""
+        now = now or timezone.now()
+        cutoff = now - datetime.timedelta(days=settings.QUESTION_RETENTION_DAYS)
+        return (self.with_status().filter(current_status=Status.CLOSED, status_changed_at__lt=cutoff)
+                .exclude(name="", email=""))
+
+
+class Question(models.Model):
+    """A question to the policy officer. Owner: the policy officer (group Vragen). Name and email
+    are erased QUESTION_RETENTION_DAYS after the question was closed."""
+
+    reference = models.CharField(_("kenmerk"), max_length=12, unique=True, default=new_reference, editable=False)
+    text = models.TextField(_("vraag"), max_length=5000)
+    topic = models.CharField(_("onderwerp"), max_length=20, choices=Topic.choices, default=Topic.POLICY)
+    name = models.CharField(_("naam"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    consent = models.BooleanField(_("toestemming"), default=False)
+    answer = models.TextField(_("antwoord"), blank=True)
+    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    personal_data_erased_at = models.DateTimeField(_("naam en e-mail gewist op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ontvangen op"), auto_now_add=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vraag")
+        verbose_name_plural = _("vragen")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def status(self):
+        current = getattr(self, "current_status", None)
+        if current is None:
+            event = self.events.order_by("-created_at", "-pk").first()
+            current = event.status if event else Status.NEW
+        return current
+
+    def get_status_display(self):
+        return Status(self.status).label
+
+    @admin_display(description=_("status"))
+    def status_label(self):
+        return self.get_status_display()
+
+    @property
+    def erase_personal_data_on(self):
+        """When name and email will be erased (None while the question is open)."""
+        event = self.events.order_by("-created_at", "-pk").first()
+        if event is None or event.status != Status.CLOSED or (not self.name and not self.email):
+            return None
+        return (event.created_at + datetime.timedelta(days=settings.QUESTION_RETENTION_DAYS)).date()
+
+
+class QuestionEvent(models.Model):
+    """Append-only status history; only questions.status.record_status writes rows after the first."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               verbose_name=_("door"))
+    created_at = models.DateTimeField(_("op"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statusgeschiedenis")
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("QuestionEvent is append-only")
+        super().save(*args, **kwargs)
+
+
+class FaqEntry(index.Indexed, Orderable):
+    """A question and answer on /vragen/veelgestelde-vragen/, anonymised and checked by an editor."""
+
+    question = models.CharField(_("vraag"), max_length=300)
+    answer = models.TextField(_("antwoord"))
+    published = models.BooleanField(_("gepubliceerd"), default=False,
+                                    help_text=_("Pas publiceren na controle: geen namen of herkenbare details."))
+    source = models.ForeignKey(Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="faq_entries",
+                               verbose_name=_("gemaakt van vraag"))
+
+    panels = [FieldPanel("question"), FieldPanel("answer"), FieldPanel("published")]
+    search_fields = [index.SearchField("question"), index.SearchField("answer")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("veelgestelde vraag")
+        verbose_name_plural = _("veelgestelde vragen")
+
+    def __str__(self):
+        return self.question
+
+
+class QuestionsPage(RoutablePageMixin, BasePage):
+    """/vragen/: the question form, its confirmation and the public FAQ."""
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("vragenpagina")
+
+    @path("")
+    def form(self, request):
+        from .views import question_form  # views import these models
+
+        return question_form(request, self)
+
+    def render_expired_form(self, request):
+        """Called by the CSRF failure view: show the form again with what was typed."""
+        from .views import expired_form
+
+        return expired_form(request, self)
+
+    @path("verstuurd/", name="sent")
+    def sent(self, request):
+        from .views import question_sent
+
+        return question_sent(request, self)
+
+    @path("veelgestelde-vragen/", name="faq")
+    def faq(self, request):
+        entries = FaqEntry.objects.filter(published=True)
+        return self.render(request, template="questions/faq.html", context_overrides={"entries": entries})
