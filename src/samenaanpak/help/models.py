@@ -25,36 +25,35 @@ from .opening import is_open
 STALE_AFTER = datetime.timedelta(days=183)  # "not checked for 6 months"
 
 
-class Audience(models.Model):
-    """For whom an offer is (jongeren, ouders, familie en vrienden, professionals)."""
+class Term(models.Model):
+    """A fixed, short list the filters use (seeded by a migration)."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(_("naam"), max_length=60)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        abstract = True
         ordering = ["sort_order"]
+
+    def __str__(self):
+        return str(self.name)
+
+
+class Audience(Term):
+    """For whom an offer is (jongeren, ouders, familie en vrienden, professionals)."""
+
+    class Meta(Term.Meta):
         verbose_name = _("doelgroep")
         verbose_name_plural = _("doelgroepen")
 
-    def __str__(self):
-        return str(self.name)
 
-
-class Topic(models.Model):
+class Topic(Term):
     """What an offer is about (drugs, alcohol, terugval/nazorg, zorgen om een ander, preventie)."""
 
-    slug = models.SlugField(unique=True)
-    name = models.CharField(_("naam"), max_length=60)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["sort_order"]
+    class Meta(Term.Meta):
         verbose_name = _("onderwerp")
         verbose_name_plural = _("onderwerpen")
-
-    def __str__(self):
-        return str(self.name)
 
 
 class HelpOfferQuerySet(models.QuerySet):
