@@ -267,6 +267,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the reverse proxy every request comes from the proxy: rate limits use this header instead.
+TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="")
+AXES_IPWARE_META_PRECEDENCE_ORDER = [h for h in (TRUSTED_CLIENT_IP_HEADER, "REMOTE_ADDR") if h]
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "samenaanpak.core.views.csrf_failure"
 PERMISSIONS_POLICY = (

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from samenaanpak.core.http import client_address
 from samenaanpak.core.mail import queue_email
 from samenaanpak.core.models import SiteSettings
 
@@ -23,7 +24,7 @@ SESSION_KEY = "questions.sent_reference"
 
 def client_key(request, purpose: str) -> str:
     """A keyed hash of the client address: kept only in the cache, never stored or logged."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     digest = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}:{address}".encode(), hashlib.sha256).hexdigest()
     return f"ratelimit:{purpose}:{digest[:32]}"
 

@@ -164,3 +164,15 @@ def test_faq_shows_only_published_entries(client):
     FaqEntry.objects.create(question="Concept?", answer="Nog niet", published=False)
     html = client.get("/vragen/veelgestelde-vragen/").content.decode()
     assert "Waarom heeft Nijkerk een plan van aanpak tegen drugs?" in html and "Concept?" not in html
+
+
+@pytest.mark.django_db
+def test_rate_limit_behind_proxy_counts_per_visitor_not_per_proxy(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.TRUSTED_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    for _ in range(5):
+        client.post(URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.1")
+    blocked = client.post(URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.1")
+    assert "al veel vragen gesteld" in blocked.content.decode()
+    other = client.post(URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.2")
+    assert other.status_code == 302 and Question.objects.count() == 6
