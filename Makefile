@@ -5,7 +5,7 @@ UV ?= uv
 PY := $(UV) run --frozen python
 PORT ?= 8000
 
-.PHONY: run test serve admin install assets db content messages worker bench clean
+.PHONY: run test serve admin install db messages compile-messages bench clean
 
 ## install: Python packages (uv, from uv.lock) and the CSS packages (npm, from package-lock.json)
 install: .venv/.installed node_modules/.installed src/samenaanpak/static/vendor/utrecht-components.css
@@ -26,7 +26,7 @@ src/samenaanpak/static/vendor/utrecht-components.css: node_modules/.installed sc
 db: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(MAKE) -s compile-messages
 	$(PY) manage.py load_nijkerk
 
 ## run: everything, then web server and task worker together on http://127.0.0.1:$(PORT)/
@@ -55,8 +55,14 @@ admin: install
 
 ## test: the whole suite (unit, integration and browser tests)
 test: install
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(MAKE) -s compile-messages
 	$(UV) run --frozen pytest
+
+## compile-messages: .po -> .mo with gettext's msgfmt when it is there; the .mo files are committed,
+## so a machine without gettext still runs the site in both languages
+compile-messages:
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; \
+	else echo "msgfmt (gettext) not found: using the committed .mo files"; fi
 
 ## messages: extract the translatable strings into the nl and en message files
 messages: install

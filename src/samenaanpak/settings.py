@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
@@ -98,7 +99,6 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
-INSTALLED_APPS.insert(INSTALLED_APPS.index("wagtail.sites"), "wagtail.contrib.redirects")
 
 ROOT_URLCONF = "samenaanpak.urls"
 WSGI_APPLICATION = "samenaanpak.wsgi.application"

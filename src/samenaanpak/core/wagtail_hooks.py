@@ -1,9 +1,12 @@
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.viewsets.model import ModelViewSet
-
 from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
 from .models import OutgoingEmail
+from .permissions import NoAddPermissionPolicy
+
+register_permission_policy(OutgoingEmail, NoAddPermissionPolicy(OutgoingEmail))  # only the outbox writes mail
 
 
 class OutgoingEmailViewSet(ModelViewSet):

@@ -200,9 +200,6 @@ class ActionQuerySet(models.QuerySet):
             status_changed_at=Subquery(newest.values("created_at")[:1]),
         )
 
-    def for_think_tanks(self, think_tanks):
-        return self.filter(goal__think_tank__in=think_tanks)
-
 
 class Action(models.Model):
     goal = models.ForeignKey(Goal, verbose_name=_("doel"), on_delete=models.PROTECT, related_name="actions")
@@ -232,10 +229,6 @@ class Action(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def think_tank(self):
-        return self.goal.think_tank
 
     @property
     def state(self):

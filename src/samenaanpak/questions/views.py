@@ -40,7 +40,7 @@ def _submission_key(form) -> str:
     return "questions:submitted:" + hashlib.sha256(form.data.get("started", "").encode()).hexdigest()[:32]
 
 
-def _notify(question, page, request):
+def _notify(question, request):
     site_settings = SiteSettings.load(request_or_site=request)
     if question.email:
         queue_email(
@@ -80,7 +80,7 @@ def question_form(request, page):
             with transaction.atomic():
                 question = form.save()
                 QuestionEvent.objects.create(question=question, status=Status.NEW)
-                _notify(question, page, request)
+                _notify(question, request)
             cache.set(_submission_key(form), question.reference, timeout=24 * 3600)
             request.session[SESSION_KEY] = question.reference
             return redirect(page.url + "verstuurd/")

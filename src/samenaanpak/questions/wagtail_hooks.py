@@ -8,14 +8,20 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from samenaanpak.core.mail import queue_email
 from samenaanpak.core.models import SiteSettings
+from samenaanpak.core.permissions import NoAddPermissionPolicy
 
 from .models import FaqEntry, Question
 from .status import Status, TransitionError, check_transition, record_status
+
+# Questions come from the public form only (with their first history row and consent).
+# Registered before any view asks for a policy (see wagtail.permissions).
+register_permission_policy(Question, NoAddPermissionPolicy(Question))
 
 
 class QuestionAdminForm(WagtailAdminModelForm):

@@ -36,8 +36,10 @@ MATRIX = {
     #                 anoniem  redacteur denktank vragen beheerder
     "list":           ("login", "deny", "deny", "allow", "allow"),
     "edit":           ("login", "deny", "deny", "allow", "allow"),
+    "add":            ("login", "deny", "deny", "deny", "deny"),
     "faq_list":       ("login", "deny", "deny", "allow", "allow"),
     "outbox":         ("login", "deny", "deny", "deny", "allow"),
+    "outbox_add":     ("login", "deny", "deny", "deny", "deny"),
 }
 
 
@@ -60,8 +62,10 @@ def test_permission_matrix(client, role_users, officer, verified_login, question
     urls = {
         "list": reverse("questions_question:index"),
         "edit": edit_url(question),
+        "add": reverse("questions_question:add"),
         "faq_list": reverse("wagtailsnippets_questions_faqentry:list"),
         "outbox": reverse("uitgaande_email:index"),
+        "outbox_add": reverse("uitgaande_email:add"),
     }
     assert {view: outcome(client.get(url)) for view, url in urls.items()} == {
         view: MATRIX[view][index] for view in urls}
