@@ -25,6 +25,16 @@ def fresh_cache(settings):
         caches["default"].clear()
 
 
+@pytest.fixture(autouse=True)
+def fast_argon2(settings):
+    """Argon2id at libsodium's minimum cost: the same algorithm, thousands of times cheaper. The
+    canary test runs the real cost in a subprocess."""
+    import nacl.pwhash
+
+    settings.REPORT_ARGON2_OPSLIMIT = nacl.pwhash.argon2id.OPSLIMIT_MIN
+    settings.REPORT_ARGON2_MEMLIMIT = nacl.pwhash.argon2id.MEMLIMIT_MIN
+
+
 @pytest.fixture
 def nijkerk(db, django_capture_on_commit_callbacks):
     from samenaanpak.core.content import load_all
@@ -32,6 +42,18 @@ def nijkerk(db, django_capture_on_commit_callbacks):
     # Run the tasks enqueued on commit (search indexing), as the worker would.
     with django_capture_on_commit_callbacks(execute=True):
         return load_all()
+
+
+@pytest.fixture
+def meldpunt(db):
+    """Only what the meldpunt needs (the home page, site settings, the meldpunt): much faster
+    than the whole Nijkerk content, which test_canary and the browser tests load."""
+    from samenaanpak.plan.nijkerk import load_home, load_settings_and_contacts
+    from samenaanpak.reports.nijkerk import load
+
+    load_home()
+    load_settings_and_contacts()
+    load()
 
 
 def _verified_login(client, user):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "samenaanpak.plan",
     "samenaanpak.help",
     "samenaanpak.questions",
+    "samenaanpak.reports",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -83,11 +84,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that nothing below it logs a reporter's address, agent or time (reports.middleware).
+    "samenaanpak.reports.middleware.ReporterPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samenaanpak.core.middleware.ContentSecurityPolicyMiddleware",
     "samenaanpak.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "samenaanpak.reports.middleware.HandlerKeyCookieMiddleware",
     "samenaanpak.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -177,19 +181,39 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 EMAIL_RETENTION_DAYS = env.int("EMAIL_RETENTION_DAYS", default=30)  # sent mail is deleted after this
 QUESTION_RETENTION_DAYS = env.int("QUESTION_RETENTION_DAYS", default=365)  # name/email after closing
 QUESTION_MIN_FILL_SECONDS = env.int("QUESTION_MIN_FILL_SECONDS", default=3)  # faster is a bot
+
+# --- Meldpunt (anonymous reports; DESIGN.md security model) ---------------------------------------
+# The pepper turns a receipt into its lookup digest. Production requires it; changing it makes
+# every existing receipt unusable (the reports stay readable for the handlers).
+if PRODUCTION:
+    REPORT_RECEIPT_PEPPER = env.str("REPORT_RECEIPT_PEPPER")
+else:
+    REPORT_RECEIPT_PEPPER = env.str("REPORT_RECEIPT_PEPPER", default="") or "dev-pepper:" + SECRET_KEY
+REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=90)  # after closing (or new information)
+REPORT_SESSION_IDLE_SECONDS = env.int("REPORT_SESSION_IDLE_SECONDS", default=15 * 60)
+REPORT_HOURLY_CAP = env.int("REPORT_HOURLY_CAP", default=200)  # all reporters together
+REPORT_CLIENT_HOURLY_LIMIT = env.int("REPORT_CLIENT_HOURLY_LIMIT", default=5)
+# Argon2id cost for receipt and password keys; tests lower it, production keeps libsodium's interactive level.
+REPORT_ARGON2_OPSLIMIT = env.int("REPORT_ARGON2_OPSLIMIT", default=2)
+REPORT_ARGON2_MEMLIMIT = env.int("REPORT_ARGON2_MEMLIMIT", default=64 * 1024 * 1024)
+REPORT_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+REPORT_PHOTO_MAX_PIXELS = 40_000_000  # larger is refused as a possible decompression bomb
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Samenaanpak <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Authentication: Wagtail login, TOTP for every back-office user, slowed-down logins ---------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that also unlocks the meldpunt keys with the password (reports.auth).
+    "samenaanpak.reports.auth.ReportKeyBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: re-wraps a handler's meldpunt key when the password changes.
+    {"NAME": "samenaanpak.reports.auth.RewrapReportKeyOnPasswordChange"},
 ]
 # django-two-factor-auth's login (password, then a TOTP code) replaces Wagtail's; every user who
 # can reach the back office must have a verified TOTP device (core.middleware).
@@ -300,9 +324,10 @@ CSP_ADMIN_PATH_PREFIX = "/beheer/"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_personal_data": {"()": "samenaanpak.core.logging.NoPersonalDataFilter"}},
+    "filters": {"no_personal_data": {"()": "samenaanpak.core.logging.NoPersonalDataFilter"},
+                "reporter": {"()": "samenaanpak.reports.logging.ReporterLogFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["no_personal_data"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["reporter", "no_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -25,8 +25,9 @@ def backoff(attempts: int) -> datetime.timedelta:
     return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
 
 
-def queue_email(*, to: str, subject: str, body: str, purpose: str) -> OutgoingEmail:
+def queue_email(*, to: str, subject: str, body: str, purpose: str, erase_recipient_when_sent=False) -> OutgoingEmail:
     email = OutgoingEmail.objects.create(to=to, subject=subject, body=body, purpose=purpose,
+                                         erase_recipient_when_sent=erase_recipient_when_sent,
                                          next_attempt_at=timezone.now())
     send_email.enqueue(email.pk)
     return email
@@ -46,9 +47,11 @@ def send_email(email_id: int) -> str:
         email.last_error = f"{type(error).__name__} {getattr(error, 'smtp_code', '')}".strip()[:200]
         if email.attempts >= MAX_ATTEMPTS:
             email.status, email.next_attempt_at = OutgoingEmail.Status.FAILED, None
+            if email.erase_recipient_when_sent:
+                email.to = ""
         else:
             email.next_attempt_at = timezone.now() + backoff(email.attempts)
-        email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "to"])
         logger.warning("email %s (%s) not sent, attempt %s: %s", email.pk, email.purpose, email.attempts,
                        email.last_error)
         if email.status == OutgoingEmail.Status.PENDING and default_task_backend.supports_defer:
@@ -56,7 +59,9 @@ def send_email(email_id: int) -> str:
         return "retry"
     email.status, email.sent_at, email.next_attempt_at, email.last_error = (
         OutgoingEmail.Status.SENT, timezone.now(), None, "")
-    email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at"])
+    if email.erase_recipient_when_sent:
+        email.to = ""
+    email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at", "to"])
     return "sent"
 
 

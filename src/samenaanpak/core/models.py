@@ -148,7 +148,9 @@ class OutgoingEmail(models.Model):
         SENT = "verzonden", _("Verzonden")
         FAILED = "mislukt", _("Opgegeven na herhaalde fouten")
 
-    to = models.EmailField(_("aan"))
+    to = models.EmailField(_("aan"), blank=True)
+    # For mail to an anonymous reporter: once delivered, the address is erased at once.
+    erase_recipient_when_sent = models.BooleanField(_("adres wissen na verzending"), default=False)
     subject = models.CharField(_("onderwerp"), max_length=200)
     body = models.TextField(_("tekst"))
     purpose = models.CharField(_("soort bericht"), max_length=60)

@@ -1,4 +1,3 @@
-import re
 import time
 
 from django import forms
@@ -6,14 +5,9 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from samenaanpak.core.text import clean_text
+
 from .models import Question, Topic
-
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean_text(value: str) -> str:
-    """Drop control and direction-override characters; keep line breaks and tabs."""
-    return CONTROL.sub("", value).strip()
 
 
 class QuestionForm(forms.ModelForm):

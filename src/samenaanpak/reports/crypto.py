@@ -95,8 +95,9 @@ class ReportKeys:
     private_for_recovery: bytes
 
 
-def new_report_keys(receipt: str, team_public_key: bytes, recovery_public_key: bytes,
+def new_report_keys(receipt: str, team_public_key: bytes, recovery_public_key: bytes | None,
                     params: KdfParams = KdfParams()) -> ReportKeys:
+    """Without a recovery key (not yet created by the organisation) the third copy is empty."""
     private = PrivateKey.generate()
     salt = new_salt()
     receipt_box = nacl.secret.SecretBox(derive_key(normalise_receipt(receipt), salt, params))
@@ -106,7 +107,7 @@ def new_report_keys(receipt: str, team_public_key: bytes, recovery_public_key: b
         receipt_salt=salt,
         private_for_receipt=bytes(receipt_box.encrypt(raw)),
         private_for_team=seal(team_public_key, raw),
-        private_for_recovery=seal(recovery_public_key, raw),
+        private_for_recovery=seal(recovery_public_key, raw) if recovery_public_key else b"",
     )
 
 

@@ -1,0 +1,168 @@
+import time
+
+from django import forms
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samenaanpak.core.text import clean_text
+
+from . import crypto
+from .models import Category, Place
+from .photos import PhotoError, clean_photo
+
+MAX_TEXT = 5000
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to three photos in one input (Django's documented pattern for multiple files)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class TextCleaningMixin:
+    text_fields: tuple[str, ...] = ()
+
+    def _cleaned_data_copy(self, data):
+        if data is None:
+            return None
+        data = data.copy()
+        for name in self.text_fields:
+            if name in data:
+                data[name] = clean_text(data[name])
+        return data
+
+
+class ReportForm(TextCleaningMixin, forms.Form):
+    """The report. Browser validation is off (novalidate); errors are Dutch, with a summary."""
+
+    text_fields = ("description", "where", "name", "email", "phone")
+
+    category = forms.ModelChoiceField(
+        label=_("Waar gaat uw melding over?"), queryset=Category.objects.filter(active=True), empty_label=None,
+        error_messages={"required": _("Kies waar uw melding over gaat."),
+                        "invalid_choice": _("Kies een van de onderwerpen uit de lijst.")})
+    description = forms.CharField(
+        label=_("Wat is er gebeurd of wat is uw zorg?"), widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Beschrijf wat er is gebeurd of wat uw zorg is.")})
+    where = forms.CharField(label=_("Waar was het? (niet verplicht)"), required=False, max_length=300,
+                            error_messages={"max_length": _("Houd de plaatsomschrijving korter dan %(limit_value)d "
+                                                            "tekens.")})
+    place = forms.ChoiceField(label=_("In welke kern? (niet verplicht)"), required=False,
+                              choices=[("", _("Weet ik niet / zeg ik liever niet"))] + Place.choices,
+                              error_messages={"invalid_choice": _("Kies een kern uit de lijst.")})
+    when = forms.DateField(label=_("Wanneer was het? (niet verplicht)"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           error_messages={"invalid": _("Vul een datum in, bijvoorbeeld 28-11-2026.")},
+                           input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"])
+    photos = PhotosField(label=_("Foto's (niet verplicht, hoogstens 3)"), required=False)
+    name = forms.CharField(label=_("Uw naam"), required=False, max_length=100)
+    email = forms.EmailField(label=_("Uw e-mailadres"), required=False,
+                             error_messages={"invalid": _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, "
+                                                          "of laat het veld leeg.")})
+    phone = forms.CharField(label=_("Uw telefoonnummer"), required=False, max_length=30)
+    website = forms.CharField(required=False, label=_("Laat dit veld leeg"))
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, files=None, *args, upload_notes=None, **kwargs):
+        super().__init__(self._cleaned_data_copy(data), files, *args, **kwargs)
+        self.upload_notes = upload_notes or {"too_many": False, "too_large": []}
+        if not self.is_bound:
+            self.fields["started"].initial = signing.dumps(time.time(), salt="reports.started")
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"id_{name}")
+        self.clean_photos_result = []
+
+    def clean_description(self):
+        value = self.cleaned_data["description"]
+        if len(value) > MAX_TEXT:
+            raise forms.ValidationError(_("Uw beschrijving is te lang: maximaal %(limit)d tekens (nu %(count)d).")
+                                        % {"limit": MAX_TEXT, "count": len(value)})
+        return value
+
+    def clean_when(self):
+        value = self.cleaned_data["when"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("Die datum ligt in de toekomst. Vul de dag in waarop het gebeurde."))
+        return value
+
+    def clean_photos(self):
+        files = self.cleaned_data.get("photos") or []
+        errors = []
+        if self.upload_notes["too_many"] or len(files) > 3:
+            errors.append(_("U kunt hoogstens 3 foto's meesturen."))
+        for name in self.upload_notes["too_large"]:
+            errors.append(_("%(name)s is groter dan 10 MB. Maak de foto kleiner of kies een andere.")
+                          % {"name": name or _("Een foto")})
+        cleaned = []
+        for upload in files[:3]:
+            try:
+                cleaned.append(clean_photo(upload.name, upload.read()))
+            except PhotoError as error:
+                errors.append(str(error))
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def submission_token(self) -> str:
+        return self.data.get("started", "")
+
+    def content(self) -> dict:
+        data = self.cleaned_data
+        return {"description": data["description"], "where": data["where"], "place": data["place"],
+                "when": data["when"].isoformat() if data["when"] else "", "name": data["name"],
+                "email": data["email"], "phone": data["phone"]}
+
+
+class LookupForm(forms.Form):
+    receipt = forms.CharField(label=_("Uw meldcode"), max_length=60,
+                              error_messages={"required": _("Vul uw meldcode in."),
+                                              "max_length": _("Een meldcode is 20 tekens lang, zoals "
+                                                              "7KQ2-M9XD-4HTE-PB31-ZW8C.")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receipt"].widget.attrs.update({"id": "id_receipt", "autocomplete": "off", "spellcheck": "false",
+                                                    "autocapitalize": "characters"})
+
+    def clean_receipt(self):
+        value = self.cleaned_data["receipt"]
+        try:
+            return crypto.normalise_receipt(value)
+        except crypto.InvalidReceipt:
+            raise forms.ValidationError(
+                _("Dit is geen geldige meldcode. Een meldcode heeft 20 letters en cijfers, in groepjes van vier, "
+                  "zoals 7KQ2-M9XD-4HTE-PB31-ZW8C.")) from None
+
+
+class ReplyForm(TextCleaningMixin, forms.Form):
+    text_fields = ("text",)
+
+    text = forms.CharField(label=_("Aanvulling of antwoord"), widget=forms.Textarea(attrs={"rows": 6}),
+                           error_messages={"required": _("Schrijf eerst uw aanvulling of antwoord.")})
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(self._cleaned_data_copy(data), *args, **kwargs)
+        self.fields["text"].widget.attrs["id"] = "id_text"
+
+    def clean_text(self):
+        value = self.cleaned_data["text"]
+        if len(value) > MAX_TEXT:
+            raise forms.ValidationError(_("Uw tekst is te lang: maximaal %(limit)d tekens (nu %(count)d).")
+                                        % {"limit": MAX_TEXT, "count": len(value)})
+        return value

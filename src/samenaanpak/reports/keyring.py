@@ -1,0 +1,168 @@
+"""A handler's keys during a back-office session.
+
+At login (reports.auth) the member's private key is unwrapped with the password and kept for the
+session only, encrypted: the ciphertext lives in the server-side session, the key that opens it
+in an HttpOnly cookie limited to /beheer/. Neither half alone (a session table in a dump, or a
+stolen cookie without the session) opens anything."""
+
+import base64
+import contextvars
+
+import nacl.secret
+import nacl.utils
+from django.conf import settings
+from django.db import transaction
+from nacl.exceptions import CryptoError
+
+from . import crypto
+from .models import MemberKey, Team, TeamKeyGrant
+from .vault import kdf_params
+
+SESSION_KEY = "reports.member_key"
+COOKIE_NAME = "meldpunt_sleutel"
+COOKIE_PATH = "/beheer/"
+
+# The request being handled (set by middleware.HandlerKeyCookieMiddleware), so that a password
+# change deep inside Django can re-wrap the key with what this session holds.
+current_request = contextvars.ContextVar("reports_current_request", default=None)
+
+
+def user_teams(user):
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(group__in=user.groups.all())
+
+
+def _remember(request, private_key: bytes) -> None:
+    cookie_key = nacl.utils.random(nacl.secret.SecretBox.KEY_SIZE)
+    request.session[SESSION_KEY] = base64.b64encode(nacl.secret.SecretBox(cookie_key).encrypt(private_key)).decode()
+    request._report_key_cookie = base64.urlsafe_b64encode(cookie_key).decode()  # set by the middleware
+
+
+def forget(request) -> None:
+    request.session.pop(SESSION_KEY, None)
+    request._report_key_cookie = ""
+
+
+def member_private_key(request) -> bytes | None:
+    sealed = request.session.get(SESSION_KEY)
+    cookie = getattr(request, "_report_key_cookie", None) or request.COOKIES.get(COOKIE_NAME)
+    if not sealed or not cookie:
+        return None
+    try:
+        return nacl.secret.SecretBox(base64.urlsafe_b64decode(cookie)).decrypt(base64.b64decode(sealed))
+    except (CryptoError, ValueError, TypeError):
+        return None
+
+
+def unlock(request, user, password: str) -> str:
+    """Called with the password at login or on the unlock page. Returns what happened:
+    'unlocked', 'created' (first time: a key pair was made), 'reset' (the password was reset
+    without the old one, so the old key is gone and a colleague must grant access again) or
+    'not_a_member'."""
+    teams = list(user_teams(user))
+    if not teams and not MemberKey.objects.filter(user=user).exists():
+        return "not_a_member"
+    params = kdf_params()
+    member = MemberKey.objects.filter(user=user).first()
+    outcome = "unlocked"
+    if member is not None:
+        try:
+            private = crypto.unwrap_member_key(_as_member(member), password, params)
+        except CryptoError:
+            member.delete()
+            TeamKeyGrant.objects.filter(user=user).delete()
+            member, outcome = None, "reset"
+    if member is None:
+        key = crypto.new_member_key(password, params)
+        MemberKey.objects.create(user=user, public_key=key.public_key, salt=key.salt,
+                                 wrapped_private_key=key.wrapped_private_key)
+        private = crypto.unwrap_member_key(key, password, params)
+        outcome = "created" if outcome == "unlocked" else outcome
+    for team in teams:
+        _bootstrap_team_key(team, user, private)
+    _remember(request, private)
+    return outcome
+
+
+def _as_member(row: MemberKey) -> crypto.MemberKey:
+    return crypto.MemberKey(public_key=bytes(row.public_key), salt=bytes(row.salt),
+                            wrapped_private_key=bytes(row.wrapped_private_key))
+
+
+def _bootstrap_team_key(team: Team, user, member_private: bytes) -> None:
+    """A team without a key gets one from its first member to sign in (nobody else can have it)."""
+    if team.public_key:
+        return
+    with transaction.atomic():
+        locked = Team.objects.select_for_update().get(pk=team.pk)
+        if locked.public_key:
+            return
+        team_private, team_public = crypto.new_key_pair()
+        locked.public_key = team_public
+        locked.save(update_fields=["public_key"])
+        member_public = bytes(MemberKey.objects.get(user=user).public_key)
+        TeamKeyGrant.objects.create(team=locked, user=user,
+                                    sealed_team_key=crypto.grant_team_key(team_private, member_public))
+        team.public_key = team_public
+
+
+def team_private_key(request, team) -> bytes | None:
+    member_private = member_private_key(request)
+    if member_private is None or not team.has_member(request.user):
+        return None
+    grant = TeamKeyGrant.objects.filter(team=team, user=request.user).first()
+    if grant is None:
+        return None
+    try:
+        return crypto.open_team_key(bytes(grant.sealed_team_key), member_private)
+    except CryptoError:
+        return None
+
+
+def grant(request, team, new_member) -> bool:
+    """Give `new_member` (who has signed in once, so has a key) access to the team's reports."""
+    team_private = team_private_key(request, team)
+    member = MemberKey.objects.filter(user=new_member).first()
+    if team_private is None or member is None or not team.has_member(new_member):
+        return False
+    TeamKeyGrant.objects.update_or_create(
+        team=team, user=new_member,
+        defaults={"sealed_team_key": crypto.grant_team_key(team_private, bytes(member.public_key)),
+                  "granted_by": request.user})
+    return True
+
+
+def rewrap_for_new_password(user, new_password: str) -> bool:
+    """On a password change in this session: wrap the same key under the new password."""
+    request = current_request.get()
+    member = MemberKey.objects.filter(user=user).first()
+    if request is None or member is None or getattr(request, "user", None) != user:
+        return False
+    private = member_private_key(request)
+    if private is None:
+        return False
+    params = kdf_params()
+    salt = crypto.new_salt()
+    box = nacl.secret.SecretBox(crypto.derive_key(new_password, salt, params))
+    member.salt, member.wrapped_private_key = salt, bytes(box.encrypt(private))
+    member.save(update_fields=["salt", "wrapped_private_key", "updated_at"])
+    return True
+
+
+def cookie_settings() -> dict:
+    return {"path": COOKIE_PATH, "httponly": True, "secure": settings.SESSION_COOKIE_SECURE, "samesite": "Strict"}
+
+
+def enrol_with_password(user, password: str) -> None:
+    """Outside a request (the demo loader, a command): make the member's key with their password
+    and, for a team without a key, make the team key too."""
+    params = kdf_params()
+    member = MemberKey.objects.filter(user=user).first()
+    if member is None:
+        key = crypto.new_member_key(password, params)
+        member = MemberKey.objects.create(user=user, public_key=key.public_key, salt=key.salt,
+                                          wrapped_private_key=key.wrapped_private_key)
+    private = crypto.unwrap_member_key(_as_member(member), password, params)
+    for team in user_teams(user):
+        _bootstrap_team_key(team, user, private)
