@@ -24,7 +24,7 @@ from samenaanpak.core.mail import queue_email
 
 from . import crypto, keyring, vault
 from .models import AuditEntry, Category, MemberKey, Message, RecoveryKey, Report, TeamKeyGrant
-from .status import ForwardedTo, Status, TransitionError, TRANSITIONS, record_status
+from .status import TRANSITIONS, ForwardedTo, Status, TransitionError, check_transition, record_status
 
 
 class MeldpuntView(WagtailAdminTemplateMixin, TemplateView):
@@ -189,6 +189,11 @@ class ReportView(MeldpuntView):
         form = StatusForm(request.POST)
         if form.is_valid():
             status, forwarded_to = form.cleaned_data["status"], form.cleaned_data["forwarded_to"]
+            try:
+                check_transition(self.report.status, status)
+            except TransitionError as error:
+                form.add_error("status", error)
+                return self.render_to_response(self.get_context_data(status_form=form))
             if status == Status.FORWARDED and not self.report.sealed_summary:
                 form.add_error("status", _("Schrijf eerst een samenvatting zonder herkenbare gegevens van de melder. "
                                            "Alleen die samenvatting gaat naar buiten."))
