@@ -1,0 +1,131 @@
+"""Retention, the offline recovery key, and logs without reporter metadata."""
+
+import datetime
+import io
+import logging
+import sys
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from django.test import RequestFactory, override_settings
+
+from samenaanpak.reports import crypto, daily, keyring, vault
+from samenaanpak.reports.logging import ReporterLogFilter
+from samenaanpak.reports.models import AuditEntry, Message, RecoveryKey, Report, Team, TeamKeyGrant, today
+from samenaanpak.reports.nijkerk import DEMO_PASSWORD
+
+from .helpers import handler, jpeg, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_closed_reports_are_deleted_after_the_retention_period_keys_first(client, meldpunt, settings):
+    settings.REPORT_RETENTION_DAYS = 90
+    _, old = submit(client, description="oud")
+    _, recent = submit(client, description="recent")
+    _, still_open = submit(client, description="open")
+    old_report, recent_report, open_report = Report.objects.order_by("pk")
+    for report, closed_on in ((old_report, today() - datetime.timedelta(days=91)),
+                              (recent_report, today() - datetime.timedelta(days=10))):
+        report.status = "afgehandeld"
+        report.set_retention(on=closed_on)
+        report.save()
+    vault.add_message(old_report, Message.Kind.TO_REPORTER, "antwoord")
+    assert daily.run() == "reports: 1 report(s) deleted after their retention period"
+    assert set(Report.objects.values_list("pk", flat=True)) == {recent_report.pk, open_report.pk}
+    assert not Message.objects.exists()
+    assert AuditEntry.objects.get().report_number == old_report.number
+    assert vault.find(old) is None  # the receipt finds nothing any more
+
+
+def test_new_information_restarts_the_retention_clock(client, meldpunt):
+    submit(client)
+    report = Report.objects.get()
+    report.status = "afgehandeld"
+    report.set_retention(on=today() - datetime.timedelta(days=80))
+    report.save()
+    vault.add_message(report, Message.Kind.FROM_REPORTER, "nog iets")
+    report.refresh_from_db()
+    assert report.delete_after == today() + datetime.timedelta(days=90)
+
+
+def test_recovery_key_is_printed_once_and_restores_access_when_nobody_can_read(client, meldpunt):
+    out = io.StringIO()
+    call_command("meldpunt_herstelsleutel", stdout=out)
+    printed = [line.strip() for line in out.getvalue().splitlines() if len(line.strip()) == 56]
+    assert len(printed) == 1 and RecoveryKey.objects.count() == 1
+    assert printed[0] not in str(list(RecoveryKey.objects.values()))  # the private half is not stored
+    _, receipt = submit(client, description="Te herstellen melding", photos=[jpeg()])
+    report = Report.objects.get()
+    # Disaster: every grant is gone (say, the only handler left and their key with them).
+    TeamKeyGrant.objects.all().delete()
+    stdin, sys.stdin = sys.stdin, io.StringIO(printed[0] + "\n")
+    try:
+        call_command("meldpunt_herstelsleutel", "--herstel", "--lid", "behandelaar", stdout=io.StringIO())
+    finally:
+        sys.stdin = stdin
+    request = RequestFactory().get("/")
+    request.session, request.user = SessionStore(), handler()
+    keyring.unlock(request, handler(), DEMO_PASSWORD)
+    team_private = keyring.team_private_key(request, Team.objects.get(name="Meldpunt"))
+    report.refresh_from_db()
+    private = crypto.open_with_team_key(vault.report_keys(report), team_private)
+    assert vault.content(report, private)["description"] == "Te herstellen melding"
+    assert vault.open_with_receipt(report, receipt) == private  # the reporter's code still works
+
+
+def test_reports_without_a_recovery_key_are_still_stored(client, meldpunt):
+    assert RecoveryKey.current() is None
+    assert submit(client)[1]
+    assert bytes(Report.objects.get().private_for_recovery) == b""
+
+
+class Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@override_settings(DEBUG_PROPAGATE_EXCEPTIONS=False)
+def test_no_address_agent_or_referrer_reaches_any_log_record_of_a_reporter_request(client, meldpunt, settings):
+    capture = Capture()
+    capture.addFilter(ReporterLogFilter())
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(capture)
+    root.setLevel(logging.DEBUG)
+    meta = {"REMOTE_ADDR": "203.0.113.77", "HTTP_USER_AGENT": "CanaryAgent/9.9",
+            "HTTP_REFERER": "https://verwijzer.example/pagina", "HTTP_X_FORWARDED_FOR": "198.51.100.23"}
+    settings.TRUSTED_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    try:
+        client.get("/melden/", **meta)
+        client.post("/melden/", {"description": ""}, **meta)
+        submit(client, **meta)
+        client.post("/melden/mijn-melding/", {"receipt": "AAAA-BBBB-CCCC-DDDD-EEEE"}, **meta)
+        client.get("/melden/bestaat-niet/", **meta)
+        client.get("/melden/", HTTP_HOST="kwaadaardig.example", **meta)  # DisallowedHost is logged
+    finally:
+        root.removeHandler(capture)
+        root.setLevel(old_level)
+    assert capture.records, "the requests should have logged something (the 404 and the bad host at least)"
+    for record in capture.records:
+        text = capture.format(record) + " " + repr(vars(record))
+        for secret in ("203.0.113.77", "198.51.100.23", "CanaryAgent", "verwijzer.example"):
+            assert secret not in text, (secret, text)
+        assert record.msecs == 0 and record.created == int(record.created)  # midnight: the date only
+
+
+def test_log_filter_scrubs_the_development_servers_request_line():
+    record = logging.LogRecord("django.server", logging.WARNING, __file__, 1, '"%s" %s %s',
+                               ("POST /melden/mijn-melding/ HTTP/1.1", "404", "123"), None)
+    record.server_time = "28/Nov/2026 21:43:11"
+    ReporterLogFilter().filter(record)
+    assert record.getMessage() == "meldpunt request: warning"
+    assert record.server_time == datetime.date.fromtimestamp(record.created).isoformat()
+    other = logging.LogRecord("django.server", logging.WARNING, __file__, 1, '"%s"', ("GET /hulp/",), None)
+    ReporterLogFilter().filter(other)
+    assert other.getMessage() == '"GET /hulp/"'
