@@ -65,7 +65,7 @@ class ReportUploadHandler(FileUploadHandler):
 class ReporterPrivacyMiddleware:
     """For every request under /melden/: derive the rate-limit key, then remove the address, user
     agent and referrer from the request, mark the request so that log records are scrubbed
-    (ReporterLogFilter), keep uploads in memory, and send no Referer onwards."""
+    (ReporterLogFilter), keep uploads in memory, and send no Referer to other sites."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,7 +83,9 @@ class ReporterPrivacyMiddleware:
             response = self.get_response(request)
         finally:
             in_reporter_request.reset(token)
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # Never a Referer to another site. Not "no-referrer": Chromium then sends "Origin: null"
+        # with the form's POST, which Django's CSRF check rightly refuses.
+        response.headers["Referrer-Policy"] = "same-origin"
         return response
 
 

@@ -25,7 +25,7 @@ def test_form_explains_what_is_stored_shows_crisis_block_and_is_not_cached(clien
     assert "no-store" in response["Cache-Control"]
     assert "Bel 112" in html and "IP-adres" in html and "niet meer anoniem" in html
     assert 'enctype="multipart/form-data"' in html and 'accept="image/jpeg,image/png"' in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_submit_shows_the_receipt_once_in_groups_of_four_and_stores_only_ciphertext(client, meldpunt):
