@@ -42,6 +42,7 @@ run: db
 # in production. A real deployment sets these variables itself (docs/configuration.md).
 PROD_ENV = SAMENAANPAK_ENV=production \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat $${VAR_DIR:-var}/secret_key)}" \
+	REPORT_RECEIPT_PEPPER="$${REPORT_RECEIPT_PEPPER:-dev-pepper:$$(cat $${VAR_DIR:-var}/secret_key)}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	EMAIL_URL="$${EMAIL_URL:-smtp://127.0.0.1:25}"

@@ -26,6 +26,12 @@ def fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Django's PBKDF2 runs a million rounds per password on purpose; tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def fast_argon2(settings):
     """Argon2id at libsodium's minimum cost: the same algorithm, thousands of times cheaper. The
     canary test runs the real cost in a subprocess."""

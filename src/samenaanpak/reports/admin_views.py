@@ -167,7 +167,7 @@ class ReportView(MeldpuntView):
         context.update(
             report=report, content=vault.content(report, key), summary=vault.summary(report, key),
             thread=vault.messages(report, key, include_notes=True),
-            photos=report.attachments.all(), events=report.events.select_related("author"),
+            photos=report.attachments.filter(message__isnull=True), events=report.events.select_related("author"),
             allowed=[Status(value) for value in TRANSITIONS[report.status]],
             status_form=kwargs.get("status_form") or StatusForm(initial={"status": ""}),
             message_form=kwargs.get("message_form") or TextForm(prefix="message"),

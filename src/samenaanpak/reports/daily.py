@@ -1,14 +1,24 @@
-"""Daily work of the meldpunt (run by `manage.py run_daily_tasks`): delete reports whose
-retention has passed. First the sealed keys are overwritten, in their own transaction, so that
-even a deletion that fails halfway leaves nothing readable; then the rows go."""
+"""Daily work of the meldpunt (run by `manage.py run_daily_tasks`).
 
+1. Delete reports whose retention has passed. First the sealed keys are overwritten, in their own
+   transaction, so that even a deletion that fails halfway leaves nothing readable; then the rows.
+2. Tell each team member what waits, once a day. A mail per new report would put the exact time
+   of the report in mailboxes and mail logs; a daily digest gives only the day."""
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from .models import AuditEntry, Report, today
+from samenaanpak.core.mail import queue_email
+
+from .models import AuditEntry, Report, Team, today
+from .status import OPEN, Status
 
 
-def run(now=None) -> str:
-    on = (now.date() if now else None) or today()
+def delete_expired(on) -> int:
     expired = list(Report.objects.expired(on).values_list("pk", "number"))
     ids = [pk for pk, _ in expired]
     with transaction.atomic():
@@ -18,4 +28,30 @@ def run(now=None) -> str:
         Report.objects.filter(pk__in=ids).delete()  # messages, attachments and history cascade
         AuditEntry.objects.bulk_create([AuditEntry(action=AuditEntry.Action.DELETED, report_number=number,
                                                    username="systeem") for _, number in expired])
-    return f"reports: {len(ids)} report(s) deleted after their retention period"
+    return len(ids)
+
+
+def send_digests(on) -> int:
+    sent = 0
+    counts = Team.objects.select_related("group").annotate(
+        new=Count("reports", filter=Q(reports__status=Status.NEW)),
+        new_info=Count("reports", filter=Q(reports__new_from_reporter=True)),
+        overdue=Count("reports", filter=Q(reports__status__in=OPEN, reports__due_on__lt=on)),
+    )
+    for team in counts:
+        if not (team.new or team.new_info or team.overdue):
+            continue
+        body = render_to_string("reports/email/digest.txt", {
+            "team": team, "url": settings.SITE_URL + reverse("reports_admin:queue")})
+        for email in team.group.user_set.filter(is_active=True).exclude(email="").values_list("email", flat=True):
+            queue_email(to=email, purpose="meldpunt-overzicht", body=body,
+                        subject=_("Meldpunt: wat er vandaag klaarligt"))
+            sent += 1
+    return sent
+
+
+def run(now=None) -> str:
+    on = (now.date() if now else None) or today()
+    deleted = delete_expired(on)
+    digests = send_digests(on)
+    return f"reports: {deleted} report(s) deleted after their retention period, {digests} digest(s) queued"

@@ -32,6 +32,34 @@ class PhotosField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def clean_photos(files, upload_notes) -> list[tuple[str, str, bytes]]:
+    """Up to three photos, each re-encoded without metadata; every problem in one Dutch list."""
+    errors = []
+    if upload_notes["too_many"] or len(files) > 3:
+        errors.append(_("U kunt hoogstens 3 foto's meesturen."))
+    for name in upload_notes["too_large"]:
+        errors.append(_("%(name)s is groter dan 10 MB. Maak de foto kleiner of kies een andere.")
+                      % {"name": name or _("Een foto")})
+    cleaned = []
+    for upload in files[:3]:
+        try:
+            cleaned.append(clean_photo(upload.name, upload.read()))
+        except PhotoError as error:
+            errors.append(str(error))
+    if errors:
+        raise forms.ValidationError(errors)
+    return cleaned
+
+
+def check_length(value: str, message) -> str:
+    if len(value) > MAX_TEXT:
+        raise forms.ValidationError(message % {"limit": MAX_TEXT, "count": len(value)})
+    return value
+
+
+NO_UPLOADS = {"seen": 0, "too_many": False, "too_large": []}
+
+
 class TextCleaningMixin:
     text_fields: tuple[str, ...] = ()
 
@@ -78,7 +106,7 @@ class ReportForm(TextCleaningMixin, forms.Form):
 
     def __init__(self, data=None, files=None, *args, upload_notes=None, **kwargs):
         super().__init__(self._cleaned_data_copy(data), files, *args, **kwargs)
-        self.upload_notes = upload_notes or {"too_many": False, "too_large": []}
+        self.upload_notes = upload_notes or NO_UPLOADS
         if not self.is_bound:
             self.fields["started"].initial = signing.dumps(time.time(), salt="reports.started")
         for name, field in self.fields.items():
@@ -86,11 +114,8 @@ class ReportForm(TextCleaningMixin, forms.Form):
         self.clean_photos_result = []
 
     def clean_description(self):
-        value = self.cleaned_data["description"]
-        if len(value) > MAX_TEXT:
-            raise forms.ValidationError(_("Uw beschrijving is te lang: maximaal %(limit)d tekens (nu %(count)d).")
-                                        % {"limit": MAX_TEXT, "count": len(value)})
-        return value
+        return check_length(self.cleaned_data["description"],
+                            _("Uw beschrijving is te lang: maximaal %(limit)d tekens (nu %(count)d)."))
 
     def clean_when(self):
         value = self.cleaned_data["when"]
@@ -99,22 +124,7 @@ class ReportForm(TextCleaningMixin, forms.Form):
         return value
 
     def clean_photos(self):
-        files = self.cleaned_data.get("photos") or []
-        errors = []
-        if self.upload_notes["too_many"] or len(files) > 3:
-            errors.append(_("U kunt hoogstens 3 foto's meesturen."))
-        for name in self.upload_notes["too_large"]:
-            errors.append(_("%(name)s is groter dan 10 MB. Maak de foto kleiner of kies een andere.")
-                          % {"name": name or _("Een foto")})
-        cleaned = []
-        for upload in files[:3]:
-            try:
-                cleaned.append(clean_photo(upload.name, upload.read()))
-            except PhotoError as error:
-                errors.append(str(error))
-        if errors:
-            raise forms.ValidationError(errors)
-        return cleaned
+        return clean_photos(self.cleaned_data.get("photos") or [], self.upload_notes)
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
@@ -155,14 +165,16 @@ class ReplyForm(TextCleaningMixin, forms.Form):
 
     text = forms.CharField(label=_("Aanvulling of antwoord"), widget=forms.Textarea(attrs={"rows": 6}),
                            error_messages={"required": _("Schrijf eerst uw aanvulling of antwoord.")})
+    photos = PhotosField(label=_("Foto's (niet verplicht, hoogstens 3)"), required=False)
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(self._cleaned_data_copy(data), *args, **kwargs)
-        self.fields["text"].widget.attrs["id"] = "id_text"
+    def __init__(self, data=None, files=None, *args, upload_notes=None, **kwargs):
+        super().__init__(self._cleaned_data_copy(data), files, *args, **kwargs)
+        self.upload_notes = upload_notes or NO_UPLOADS
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"id_{name}")
 
     def clean_text(self):
-        value = self.cleaned_data["text"]
-        if len(value) > MAX_TEXT:
-            raise forms.ValidationError(_("Uw tekst is te lang: maximaal %(limit)d tekens (nu %(count)d).")
-                                        % {"limit": MAX_TEXT, "count": len(value)})
-        return value
+        return check_length(self.cleaned_data["text"], _("Uw tekst is te lang: maximaal %(limit)d tekens (nu %(count)d)."))
+
+    def clean_photos(self):
+        return clean_photos(self.cleaned_data.get("photos") or [], self.upload_notes)

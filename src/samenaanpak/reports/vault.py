@@ -118,10 +118,11 @@ def summary(report: Report, private_key: bytes) -> str:
 
 def messages(report: Report, private_key: bytes, *, include_notes: bool):
     """The report's messages, decrypted, oldest first."""
-    rows = report.messages.select_related("author")
+    rows = report.messages.select_related("author").prefetch_related("attachments")
     if not include_notes:
         rows = rows.exclude(kind=Message.Kind.NOTE)
-    return [{"message": row, "text": open_json(private_key, row.sealed_body)["text"]} for row in rows]
+    return [{"message": row, "text": open_json(private_key, row.sealed_body)["text"],
+             "photos": list(row.attachments.all())} for row in rows]
 
 
 def add_message(report: Report, kind: str, text: str, *, author=None, photos=()) -> Message:

@@ -70,7 +70,6 @@ def report_form(request, page):
     if request.method != "POST":
         return _render(page, request, "reports/report_page.html", **_form_context(ReportForm()))
     form = ReportForm(request.POST, request.FILES, upload_notes=request.reports_upload_notes)
-    form.upload_notes.setdefault("seen", 0)
     token_key = SUBMITTED_KEY + hashlib.sha256(form.submission_token().encode()).hexdigest()[:32]
     if form.is_spam():
         return _render(page, request, "reports/received.html", receipt=None)
@@ -218,17 +217,19 @@ def _check_receipt(request, page, pending_text):
 
 def _show_report(request, page, report, private_key, reply_form, sent=False):
     messages = vault.messages(report, private_key, include_notes=False)
+    photos_lost = bool(reply_form.is_bound and reply_form.errors and reply_form.upload_notes["seen"])
     return _render(page, request, "reports/my_report.html", report=report, content=vault.content(report, private_key),
-                   messages=messages, reply_form=reply_form, sent=sent,
+                   messages=messages, reply_form=reply_form, sent=sent, photos_lost=photos_lost,
                    photo_count=report.attachments.filter(message__isnull=True).count(),
                    retention_days=settings.REPORT_RETENTION_DAYS)
 
 
 def _reply(request, page, report, private_key):
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES, upload_notes=request.reports_upload_notes)
     sent = False
     if form.is_valid():
-        vault.add_message(report, Message.Kind.FROM_REPORTER, form.cleaned_data["text"])
+        vault.add_message(report, Message.Kind.FROM_REPORTER, form.cleaned_data["text"],
+                          photos=form.cleaned_data["photos"])
         form, sent = ReplyForm(), True
     return _set_session(_show_report(request, page, report, private_key, form, sent=sent), report, private_key)
 

@@ -86,6 +86,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         **os.environ,
         "SAMENAANPAK_ENV": "production",
         "SECRET_KEY": "x" * 20 + "-production-secret-key-that-is-long-enough-1234567890",
+        "REPORT_RECEIPT_PEPPER": "a-pepper-that-lives-only-in-the-environment",
         "ALLOWED_HOSTS": "samenaanpak.example.nl",
         "EMAIL_URL": "smtp://127.0.0.1:25",
         "VAR_DIR": str(tmp_path),
@@ -100,10 +101,11 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_secret_key(tmp_path):
+@pytest.mark.parametrize("secret", ["SECRET_KEY", "REPORT_RECEIPT_PEPPER"])
+def test_production_refuses_to_start_without_its_secrets(tmp_path, secret):
     env = {**os.environ, "SAMENAANPAK_ENV": "production", "ALLOWED_HOSTS": "x.nl", "EMAIL_URL": "smtp://127.0.0.1:25",
-           "VAR_DIR": str(tmp_path)}
-    env.pop("SECRET_KEY", None)
+           "VAR_DIR": str(tmp_path), "SECRET_KEY": "s" * 60, "REPORT_RECEIPT_PEPPER": "p" * 40}
+    env.pop(secret)
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parents[4],
                             env=env, capture_output=True, text=True)
-    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+    assert result.returncode != 0 and secret in result.stderr

@@ -160,6 +160,20 @@ def test_reporter_reads_a_reply_and_answers_which_extends_retention(client, meld
     assert report.delete_after == old_delete_after  # same day: restarted from today
 
 
+def test_reply_can_carry_photos_and_bad_photos_keep_the_text(client, meldpunt):
+    _, receipt = submit(client)
+    _open(client, receipt)
+    response = client.post("/melden/mijn-melding/", {"text": "Hier is de auto.", "photos": [upload(b"%PDF", "x.jpg")]})
+    html = response.content.decode()
+    assert "x.jpg is geen JPEG- of PNG-foto" in html and "Hier is de auto." in html and "kies die opnieuw" in html
+    assert not Message.objects.exists()
+    response = client.post("/melden/mijn-melding/", {"text": "Hier is de auto.", "photos": [jpeg("KENTEKEN")]})
+    assert "1 foto meegestuurd." in response.content.decode()
+    message = Message.objects.get()
+    attachment = message.attachments.get()
+    assert b"KENTEKEN" not in bytes(attachment.sealed_data)
+
+
 def test_empty_reply_gives_an_error_and_keeps_the_session(client, meldpunt):
     _, receipt = submit(client)
     _open(client, receipt)

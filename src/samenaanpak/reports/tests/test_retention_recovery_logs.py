@@ -32,11 +32,29 @@ def test_closed_reports_are_deleted_after_the_retention_period_keys_first(client
         report.set_retention(on=closed_on)
         report.save()
     vault.add_message(old_report, Message.Kind.TO_REPORTER, "antwoord")
-    assert daily.run() == "reports: 1 report(s) deleted after their retention period"
+    assert daily.run().startswith("reports: 1 report(s) deleted after their retention period")
     assert set(Report.objects.values_list("pk", flat=True)) == {recent_report.pk, open_report.pk}
     assert not Message.objects.exists()
     assert AuditEntry.objects.get().report_number == old_report.number
     assert vault.find(old) is None  # the receipt finds nothing any more
+
+
+def test_daily_digest_tells_team_members_what_waits_without_content_or_time(client, meldpunt, mailoutbox):
+    user = handler()
+    user.email = "behandelaar@example.org"
+    user.save()
+    submit(client, description="Inhoud die niet in de mail mag")
+    submit(client)
+    late = Report.objects.order_by("pk").last()
+    Report.objects.filter(pk=late.pk).update(due_on=today() - datetime.timedelta(days=1), new_from_reporter=True)
+    assert daily.run().endswith("1 digest(s) queued")
+    mail = mailoutbox[0]
+    assert mail.to == ["behandelaar@example.org"]
+    assert "2 nieuwe meldingen" in mail.body and "1 melding met nieuwe informatie" in mail.body
+    assert "1 melding over de termijn" in mail.body and "/beheer/meldpunt/" in mail.body
+    assert "Inhoud die niet" not in mail.body and late.number not in mail.body
+    Report.objects.update(status="afgehandeld", new_from_reporter=False)
+    assert daily.run().endswith("0 digest(s) queued")  # nothing waits: no mail
 
 
 def test_new_information_restarts_the_retention_clock(client, meldpunt):
