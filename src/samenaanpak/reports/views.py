@@ -92,7 +92,15 @@ def report_form(request, page):
 
 
 def expired_form(request, page):
-    """Called by the CSRF failure view: the form again, with what was typed (files must be chosen again)."""
+    """Called by the CSRF failure view: the form again, with what was typed (files must be chosen
+    again). For the lookup, the code and any answer typed; for leaving, leave anyway."""
+    if request.path.endswith("/mijn-melding/afsluiten/"):
+        return leave(request, page)
+    if request.path.endswith("/mijn-melding/"):
+        form = LookupForm({"receipt": request.POST.get("receipt", "")})
+        form.is_valid()
+        form.add_error(None, _("Het formulier stond lang open en is verlopen. Vul uw meldcode opnieuw in."))
+        return _render(page, request, "reports/lookup.html", form=form, pending_text=request.POST.get("text", ""))
     form = ReportForm(request.POST, upload_notes=getattr(request, "reports_upload_notes", None))
     form.is_valid()
     form.add_error(None, _("Het formulier stond lang open en is verlopen. Uw melding is nog niet verstuurd: "

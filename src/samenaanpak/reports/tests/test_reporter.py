@@ -221,6 +221,22 @@ def test_leaving_clears_the_session_and_site_data(client, meldpunt):
     assert "Melding openen" in client.get("/melden/mijn-melding/").content.decode()
 
 
+def test_expired_csrf_token_keeps_what_was_typed_on_every_form(meldpunt):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.get("/melden/")
+    response = client.post("/melden/", report_data(where="Bij de kerk", csrfmiddlewaretoken="verlopen"))
+    assert response.status_code == 403 and "Bij de kerk" in response.content.decode()
+    assert "verlopen" in response.content.decode() and Report.objects.count() == 0
+    response = client.post("/melden/mijn-melding/", {"receipt": "7KQ2-M9XD", "text": "Mijn antwoord",
+                                                     "csrfmiddlewaretoken": "verlopen"})
+    html = response.content.decode()
+    assert response.status_code == 403 and "7KQ2-M9XD" in html and "Mijn antwoord" in html and "verlopen" in html
+    response = client.post("/melden/mijn-melding/afsluiten/", {"csrfmiddlewaretoken": "verlopen"})
+    assert response["Clear-Site-Data"] and "Uw melding is gesloten" in response.content.decode()
+
+
 def test_tampered_session_cookie_is_ignored(client, meldpunt):
     client.cookies[SESSION_COOKIE] = "bm9wZQ=="
     assert "Melding openen" in client.get("/melden/mijn-melding/").content.decode()
