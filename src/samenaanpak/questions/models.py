@@ -92,7 +92,8 @@ class Question(models.Model):
         event = self.events.order_by("-created_at", "-pk").first()
         if event is None or event.status != Status.CLOSED or (not self.name and not self.email):
             return None
-        return (event.created_at + datetime.timedelta(days=settings.QUESTION_RETENTION_DAYS)).date()
+        # The date in Amsterdam, not in UTC: around midnight the two differ by a day.
+        return timezone.localdate(event.created_at + datetime.timedelta(days=settings.QUESTION_RETENTION_DAYS))
 
 
 class QuestionEvent(models.Model):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenaanpak.core.mail import queue_email
@@ -51,7 +52,7 @@ def send_digests(on) -> int:
 
 
 def run(now=None) -> str:
-    on = (now.date() if now else None) or today()
+    on = timezone.localdate(now) if now else today()
     deleted = delete_expired(on)
     digests = send_digests(on)
     return f"reports: {deleted} report(s) deleted after their retention period, {digests} digest(s) queued"
