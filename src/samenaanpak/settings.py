@@ -191,6 +191,7 @@ if PRODUCTION:
 else:
     REPORT_RECEIPT_PEPPER = env.str("REPORT_RECEIPT_PEPPER", default="") or "dev-pepper:" + SECRET_KEY
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=90)  # after closing (or new information)
+REPORT_AUDIT_RETENTION_DAYS = env.int("REPORT_AUDIT_RETENTION_DAYS", default=730)  # handlers' names in the audit log
 REPORT_SESSION_IDLE_SECONDS = env.int("REPORT_SESSION_IDLE_SECONDS", default=15 * 60)
 REPORT_HOURLY_CAP = env.int("REPORT_HOURLY_CAP", default=200)  # all reporters together
 REPORT_CLIENT_HOURLY_LIMIT = env.int("REPORT_CLIENT_HOURLY_LIMIT", default=5)

@@ -164,8 +164,9 @@ class ReportView(MeldpuntView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report, key = self.report, self.private_key
+        summary = vault.summary(report, key)
         context.update(
-            report=report, content=vault.content(report, key), summary=vault.summary(report, key),
+            report=report, content=vault.content(report, key), summary=summary,
             thread=vault.messages(report, key, include_notes=True),
             photos=report.attachments.filter(message__isnull=True), events=report.events.select_related("author"),
             allowed=[Status(value) for value in TRANSITIONS[report.status]],
@@ -173,7 +174,7 @@ class ReportView(MeldpuntView):
             message_form=kwargs.get("message_form") or TextForm(prefix="message"),
             note_form=kwargs.get("note_form") or TextForm(prefix="note"),
             summary_form=kwargs.get("summary_form") or TextForm(prefix="summary",
-                                                                initial={"text": vault.summary(report, key)}),
+                                                                initial={"text": summary}),
         )
         return context
 

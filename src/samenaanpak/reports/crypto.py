@@ -143,11 +143,17 @@ class MemberKey:
     wrapped_private_key: bytes  # SecretBox under Argon2id(password, salt)
 
 
-def new_member_key(password: str, params: KdfParams = KdfParams()) -> MemberKey:
-    private, public = new_key_pair()
+def wrap_member_key(private_key: bytes, public_key: bytes, password: str,
+                    params: KdfParams = KdfParams()) -> MemberKey:
+    """A member's key pair with the private half wrapped under the password (fresh salt)."""
     salt = new_salt()
     box = nacl.secret.SecretBox(derive_key(password, salt, params))
-    return MemberKey(public_key=public, salt=salt, wrapped_private_key=bytes(box.encrypt(private)))
+    return MemberKey(public_key=public_key, salt=salt, wrapped_private_key=bytes(box.encrypt(private_key)))
+
+
+def new_member_key(password: str, params: KdfParams = KdfParams()) -> MemberKey:
+    private, public = new_key_pair()
+    return wrap_member_key(private, public, password, params)
 
 
 def unwrap_member_key(member: MemberKey, password: str, params: KdfParams = KdfParams()) -> bytes:
@@ -158,10 +164,7 @@ def unwrap_member_key(member: MemberKey, password: str, params: KdfParams = KdfP
 def rewrap_member_key(member: MemberKey, old_password: str, new_password: str,
                       params: KdfParams = KdfParams()) -> MemberKey:
     """After a password change: the same key pair, wrapped under the new password."""
-    private = unwrap_member_key(member, old_password, params)
-    salt = new_salt()
-    box = nacl.secret.SecretBox(derive_key(new_password, salt, params))
-    return MemberKey(public_key=member.public_key, salt=salt, wrapped_private_key=bytes(box.encrypt(private)))
+    return wrap_member_key(unwrap_member_key(member, old_password, params), member.public_key, new_password, params)
 
 
 def grant_team_key(team_private_key: bytes, member_public_key: bytes) -> bytes:

@@ -1,9 +1,11 @@
 """Daily work of the meldpunt (run by `manage.py run_daily_tasks`).
 
-1. Delete reports whose retention has passed. First the sealed keys are overwritten, in their own
+1. Delete reports whose retention has passed, and audit entries older than two years. First the sealed keys are overwritten, in their own
    transaction, so that even a deletion that fails halfway leaves nothing readable; then the rows.
 2. Tell each team member what waits, once a day. A mail per new report would put the exact time
    of the report in mailboxes and mail logs; a daily digest gives only the day."""
+
+import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -32,6 +34,13 @@ def delete_expired(on) -> int:
     return len(ids)
 
 
+def delete_old_audit_entries(on) -> int:
+    """The audit log names handlers (personal data too): kept REPORT_AUDIT_RETENTION_DAYS."""
+    cutoff = on - datetime.timedelta(days=settings.REPORT_AUDIT_RETENTION_DAYS)
+    deleted, _ = AuditEntry.objects.filter(created_at__date__lt=cutoff).delete()
+    return deleted
+
+
 def send_digests(on) -> int:
     sent = 0
     counts = Team.objects.select_related("group").annotate(
@@ -54,5 +63,7 @@ def send_digests(on) -> int:
 def run(now=None) -> str:
     on = timezone.localdate(now) if now else today()
     deleted = delete_expired(on)
+    audit = delete_old_audit_entries(on)
     digests = send_digests(on)
-    return f"reports: {deleted} report(s) deleted after their retention period, {digests} digest(s) queued"
+    return (f"reports: {deleted} report(s) deleted after their retention period, {audit} old audit entries "
+            f"deleted, {digests} digest(s) queued")

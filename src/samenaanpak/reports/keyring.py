@@ -39,13 +39,9 @@ def _remember(request, private_key: bytes) -> None:
     request._report_key_cookie = base64.urlsafe_b64encode(cookie_key).decode()  # set by the middleware
 
 
-def forget(request) -> None:
-    request.session.pop(SESSION_KEY, None)
-    request._report_key_cookie = ""
-
-
 def member_private_key(request) -> bytes | None:
     sealed = request.session.get(SESSION_KEY)
+    # Right after the login the cookie is only on its way to the browser.
     cookie = getattr(request, "_report_key_cookie", None) or request.COOKIES.get(COOKIE_NAME)
     if not sealed or not cookie:
         return None
@@ -63,26 +59,37 @@ def unlock(request, user, password: str) -> str:
     teams = list(user_teams(user))
     if not teams and not MemberKey.objects.filter(user=user).exists():
         return "not_a_member"
-    params = kdf_params()
-    member = MemberKey.objects.filter(user=user).first()
-    outcome = "unlocked"
-    if member is not None:
-        try:
-            private = crypto.unwrap_member_key(_as_member(member), password, params)
-        except CryptoError:
-            member.delete()
-            TeamKeyGrant.objects.filter(user=user).delete()
-            member, outcome = None, "reset"
-    if member is None:
-        key = crypto.new_member_key(password, params)
-        MemberKey.objects.create(user=user, public_key=key.public_key, salt=key.salt,
-                                 wrapped_private_key=key.wrapped_private_key)
-        private = crypto.unwrap_member_key(key, password, params)
-        outcome = "created" if outcome == "unlocked" else outcome
+    private, outcome = _open_or_create_member_key(user, password)
     for team in teams:
         _bootstrap_team_key(team, user, private)
     _remember(request, private)
     return outcome
+
+
+def enrol_with_password(user, password: str) -> None:
+    """Outside a request (the demo loader): make the member's key with their password and, for a
+    team without a key, make the team key too."""
+    private, _ = _open_or_create_member_key(user, password)
+    for team in user_teams(user):
+        _bootstrap_team_key(team, user, private)
+
+
+def _open_or_create_member_key(user, password: str) -> tuple[bytes, str]:
+    """The member's private key and 'unlocked', 'created' or 'reset' (see unlock)."""
+    params = kdf_params()
+    member = MemberKey.objects.filter(user=user).first()
+    if member is not None:
+        try:
+            return crypto.unwrap_member_key(_as_member(member), password, params), "unlocked"
+        except CryptoError:
+            # Wrapped under a password that is gone: the key, and the grants sealed to it, are useless.
+            member.delete()
+            TeamKeyGrant.objects.filter(user=user).delete()
+    private, public = crypto.new_key_pair()
+    key = crypto.wrap_member_key(private, public, password, params)
+    MemberKey.objects.create(user=user, public_key=key.public_key, salt=key.salt,
+                             wrapped_private_key=key.wrapped_private_key)
+    return private, "reset" if member is not None else "created"
 
 
 def _as_member(row: MemberKey) -> crypto.MemberKey:
@@ -142,27 +149,11 @@ def rewrap_for_new_password(user, new_password: str) -> bool:
     private = member_private_key(request)
     if private is None:
         return False
-    params = kdf_params()
-    salt = crypto.new_salt()
-    box = nacl.secret.SecretBox(crypto.derive_key(new_password, salt, params))
-    member.salt, member.wrapped_private_key = salt, bytes(box.encrypt(private))
+    key = crypto.wrap_member_key(private, bytes(member.public_key), new_password, kdf_params())
+    member.salt, member.wrapped_private_key = key.salt, key.wrapped_private_key
     member.save(update_fields=["salt", "wrapped_private_key", "updated_at"])
     return True
 
 
 def cookie_settings() -> dict:
     return {"path": COOKIE_PATH, "httponly": True, "secure": settings.SESSION_COOKIE_SECURE, "samesite": "Strict"}
-
-
-def enrol_with_password(user, password: str) -> None:
-    """Outside a request (the demo loader, a command): make the member's key with their password
-    and, for a team without a key, make the team key too."""
-    params = kdf_params()
-    member = MemberKey.objects.filter(user=user).first()
-    if member is None:
-        key = crypto.new_member_key(password, params)
-        member = MemberKey.objects.create(user=user, public_key=key.public_key, salt=key.salt,
-                                          wrapped_private_key=key.wrapped_private_key)
-    private = crypto.unwrap_member_key(_as_member(member), password, params)
-    for team in user_teams(user):
-        _bootstrap_team_key(team, user, private)

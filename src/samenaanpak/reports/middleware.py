@@ -90,7 +90,7 @@ class ReporterPrivacyMiddleware:
 
 
 class HandlerKeyCookieMiddleware:
-    """Sets or clears the cookie that holds the key to the handler's session-stored meldpunt key,
+    """Sets the cookie that holds the key to the handler's session-stored meldpunt key,
     and makes the request available to a password change (keyring.current_request)."""
 
     def __init__(self, get_response):
@@ -103,8 +103,6 @@ class HandlerKeyCookieMiddleware:
         finally:
             keyring.current_request.reset(token)
         value = getattr(request, "_report_key_cookie", None)
-        if value:
+        if value:  # a logout needs no counterpart: it flushes the session half of the key
             response.set_cookie(keyring.COOKIE_NAME, value, **keyring.cookie_settings())
-        elif value == "":  # forgotten (a logout flushes the session half anyway)
-            response.delete_cookie(keyring.COOKIE_NAME, path=keyring.COOKIE_PATH, samesite="Strict")
         return response

@@ -222,7 +222,8 @@ class Attachment(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who opened or changed which report, never what it says. Kept after the report is deleted."""
+    """Who opened or changed which report, never what it says. Kept after the report is deleted,
+    for REPORT_AUDIT_RETENTION_DAYS (reports.daily)."""
 
     class Action(models.TextChoices):
         OPENED = "geopend", _("geopend")

@@ -39,6 +39,16 @@ def test_closed_reports_are_deleted_after_the_retention_period_keys_first(client
     assert vault.find(old) is None  # the receipt finds nothing any more
 
 
+def test_audit_entries_are_deleted_after_two_years(meldpunt):
+    from django.utils import timezone
+
+    old = AuditEntry.record(AuditEntry.Action.OPENED, user=handler())
+    recent = AuditEntry.record(AuditEntry.Action.OPENED, user=handler())
+    AuditEntry.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=731))
+    assert "1 old audit entries deleted" in daily.run()
+    assert list(AuditEntry.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
 def test_daily_digest_tells_team_members_what_waits_without_content_or_time(client, meldpunt, mailoutbox):
     user = handler()
     user.email = "behandelaar@example.org"
