@@ -144,6 +144,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"}}
+# Rate limits, login lockouts and duplicate-submit keys: counters with real expiry in a table that
+# no other traffic can evict (core.throttle), shared by every process through the database.
+CACHES["throttle"] = {"BACKEND": "samenaanpak.core.throttle.ThrottleStore", "TIMEOUT": 3600}
 # Anonymous pages may be cached whole (Django's per-site cache) for this many seconds; 0 = off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)
 if PAGE_CACHE_SECONDS:
@@ -181,7 +184,10 @@ else:
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 EMAIL_RETENTION_DAYS = env.int("EMAIL_RETENTION_DAYS", default=30)  # sent mail is deleted after this
 QUESTION_RETENTION_DAYS = env.int("QUESTION_RETENTION_DAYS", default=365)  # name/email after closing
-QUESTION_MIN_FILL_SECONDS = env.int("QUESTION_MIN_FILL_SECONDS", default=3)  # faster is a bot
+# A public form sent faster than this after it was shown is refused as a bot (core.public_forms).
+FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=env.int("QUESTION_MIN_FILL_SECONDS", default=3))
+QUESTION_CLIENT_HOURLY_LIMIT = env.int("QUESTION_CLIENT_HOURLY_LIMIT", default=5)
+QUESTION_HOURLY_CAP = env.int("QUESTION_HOURLY_CAP", default=200)  # all visitors together
 
 # --- Meldpunt (anonymous reports; DESIGN.md security model) ---------------------------------------
 # The pepper turns a receipt into its lookup digest. Production requires it; changing it makes
@@ -199,7 +205,14 @@ REPORT_CLIENT_HOURLY_LIMIT = env.int("REPORT_CLIENT_HOURLY_LIMIT", default=5)
 REPORT_ARGON2_OPSLIMIT = env.int("REPORT_ARGON2_OPSLIMIT", default=2)
 REPORT_ARGON2_MEMLIMIT = env.int("REPORT_ARGON2_MEMLIMIT", default=64 * 1024 * 1024)
 REPORT_PHOTO_MAX_BYTES = 10 * 1024 * 1024
-REPORT_PHOTO_MAX_PIXELS = 40_000_000  # larger is refused as a possible decompression bomb
+# Photos are counted before they are decoded: decoding is the costly part of a report.
+REPORT_CLIENT_HOURLY_PHOTOS = env.int("REPORT_CLIENT_HOURLY_PHOTOS", default=15)
+REPORT_HOURLY_PHOTO_CAP = env.int("REPORT_HOURLY_PHOTO_CAP", default=300)  # all reporters together
+# A JPEG is decoded at a reduced scale (libjpeg's draft mode), so a large phone photo stays cheap;
+# a PNG cannot be, so its limit is lower. Larger is refused as a possible decompression bomb.
+REPORT_PHOTO_MAX_PIXELS = env.int("REPORT_PHOTO_MAX_PIXELS", default=100_000_000)
+REPORT_PNG_MAX_PIXELS = env.int("REPORT_PNG_MAX_PIXELS", default=16_000_000)
+REPORT_PHOTO_MAX_SIDE = 2560  # stored photos are scaled down to this many pixels on the long side
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Samenaanpak <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -223,18 +236,23 @@ LOGIN_URL = "two_factor:login"
 WAGTAILADMIN_LOGIN_URL = "two_factor:login"
 LOGIN_REDIRECT_URL = "wagtailadmin_home"
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+# Limited per client and per address, and sent through the outbox (core.auth_forms).
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "samenaanpak.core.auth_forms.ThrottledPasswordResetForm"
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Samenaanpak")
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
-# django-axes: failed logins counted per username and per client in the cache only (hashed keys,
-# nothing in the database), locked for AXES_COOLOFF_MINUTES after AXES_FAILURE_LIMIT failures.
+# django-axes: failed logins counted per client in the throttle store (hashed keys only), locked
+# for AXES_COOLOFF_MINUTES after AXES_FAILURE_LIMIT failures.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Per client address only: a lockout by user name from any address would let anyone lock a staff
+# member out. Guessing one account from many addresses meets 12-character passwords and the TOTP step.
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "samenaanpak.core.throttle.axes_client_str"  # no address in log lines
 AXES_LOCKOUT_TEMPLATE = "core/login_locked.html"
-AXES_CACHE = "default"
+AXES_CACHE = "throttle"
 
 # --- Internationalisation: Dutch first, English second ------------------------------------------
 LANGUAGE_CODE = "nl"

@@ -168,3 +168,12 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.purpose} ({self.get_status_display()})"
+
+
+class ThrottleCounter(models.Model):
+    """A counter of core.throttle (rate limits, login lockouts, duplicate-submit keys): keyed
+    hashes only, never an address; deleted by the daily job once expired."""
+
+    key = models.CharField(max_length=250, primary_key=True)
+    value = models.BigIntegerField()
+    expires_at = models.DateTimeField(db_index=True)

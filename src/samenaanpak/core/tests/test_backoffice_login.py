@@ -70,7 +70,6 @@ def test_signed_in_but_unverified_session_is_sent_back_to_login(client, staff):
 
 @pytest.mark.django_db
 def test_repeated_wrong_passwords_lock_the_account_temporarily(client, staff, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = password_step(client, "beleid", "fout-wachtwoord")
         assert response.status_code == 200

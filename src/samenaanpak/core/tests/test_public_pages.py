@@ -207,7 +207,7 @@ def test_language_switch_sets_cookie_and_stays_on_site(client, nijkerk):
 @pytest.mark.parametrize("url", ["/", "/plan-van-aanpak/", "/denktanks/preventie/", "/nieuws/"])
 def test_public_pages_stay_within_query_budget(client, nijkerk, django_assert_max_num_queries, settings, url):
     # Production keeps its cache in Redis; the database-table cache of development would count here.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     client.get(url)  # warm Wagtail's per-site caches as a running server has them
     with django_assert_max_num_queries(15):
         assert client.get(url).status_code == 200

@@ -1,0 +1,112 @@
+"""The public-form kit: what every form that anonymous visitors send shares.
+
+- a honeypot field (``website``) that people do not see and bots fill in;
+- a signed start token (``started``): when the form was shown plus a random part. A missing or
+  forged token is an error (the visitor is asked to send again, nothing typed is lost), and a form
+  sent faster than a person can is refused the same way;
+- a duplicate-submit key derived from that token, reserved atomically in the throttle store before
+  anything is saved, so a double click or two identical POSTs at the same instant store one record;
+- text cleaning of the named fields before validation (control and direction-override characters).
+
+Rate limits are core.throttle.Limit."""
+
+import hashlib
+import secrets
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from . import throttle
+from .text import clean_text
+
+SALT = "samenaanpak.public-form.started"
+MAX_AGE = 7 * 24 * 3600  # a form left open for a week is still accepted (the CSRF token decides)
+SUBMITTED_FOR = 24 * 3600  # how long a sent form is remembered as sent
+PENDING = 0  # the reservation's value while the record is being stored
+
+
+def start_token(at: float | None = None) -> str:
+    return signing.dumps({"t": time.time() if at is None else at, "n": secrets.token_urlsafe(9)}, salt=SALT)
+
+
+class PublicFormMixin:
+    """Mix into a django Form. Subclasses name their free-text fields in ``text_fields``."""
+
+    text_fields: tuple[str, ...] = ()
+    invalid_start_message = _("Uw formulier kwam niet compleet aan of is te oud. Er is nog niets verstuurd: "
+                              "controleer de gegevens en klik opnieuw op versturen.")
+    too_fast_message = _("Het formulier werd erg snel verstuurd. Er is nog niets verstuurd: controleer de gegevens "
+                         "en klik nog een keer op versturen.")
+
+    @property
+    def min_fill_seconds(self) -> int:
+        return settings.FORM_MIN_FILL_SECONDS
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            for name in self.text_fields:
+                if name in data:
+                    data[name] = clean_text(data[name])
+        super().__init__(data, *args, **kwargs)
+        self.fields["website"] = forms.CharField(required=False, label=_("Laat dit veld leeg"))
+        self.fields["started"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        if not self.is_bound:
+            self.fields["started"].initial = start_token()
+
+    # --- spam and the start token ----------------------------------------------------------------
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def _started_at(self) -> float | None:
+        try:
+            value = signing.loads(self.data.get("started", ""), salt=SALT, max_age=MAX_AGE)
+            return float(value["t"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            return None
+
+    def start_problem(self):
+        """None when the start token is valid and old enough; otherwise the message to show. The
+        form then gets a fresh token, so that sending it again works."""
+        started = self._started_at()
+        if started is None:
+            message = self.invalid_start_message
+        elif time.time() - started < self.min_fill_seconds:
+            message = self.too_fast_message
+        else:
+            return None
+        self.data = self.data.copy()
+        self.data["started"] = start_token()
+        return message
+
+    # --- duplicate submits -----------------------------------------------------------------------
+    def submission_key(self) -> str | None:
+        """Identifies this one filled-in form (None without a valid token)."""
+        if self._started_at() is None:
+            return None
+        digest = hashlib.sha256(self.data["started"].encode()).hexdigest()[:32]
+        return f"submitted:{type(self).__name__}:{digest}"
+
+    def reserve(self) -> bool:
+        """True for the first request that sends this form; False for a repeat. Atomic."""
+        return throttle.store().add(self.submission_key(), PENDING, timeout=SUBMITTED_FOR)
+
+    def mark_stored(self, record_id: int) -> None:
+        throttle.store().set(self.submission_key(), record_id, timeout=SUBMITTED_FOR)
+
+    def release(self) -> None:
+        """Storing failed: the same form may be sent again."""
+        throttle.store().delete(self.submission_key())
+
+    def stored_id(self, wait: float = 5.0) -> int | None:
+        """The id of the record the first copy of this form stored; waits a moment while that copy
+        is still being stored (two identical POSTs at the same instant)."""
+        deadline = time.monotonic() + wait
+        while True:
+            value = throttle.store().get(self.submission_key())
+            if value not in (None, PENDING) or time.monotonic() >= deadline:
+                return value or None
+            time.sleep(0.1)
