@@ -9,7 +9,7 @@ from samenaanpak.questions.models import Question
 
 @pytest.mark.browser
 def test_question_with_error_fixed_then_sent(site, page, axe, settings):
-    settings.QUESTION_MIN_FILL_SECONDS = 0
+    settings.FORM_MIN_FILL_SECONDS = 0
     page.goto(site.url + "/vragen/")
     assert axe(page) == []
 

@@ -1,8 +1,4 @@
-import hashlib
-import hmac
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -10,34 +6,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from samenaanpak.core.http import client_address
+from samenaanpak.core import throttle
 from samenaanpak.core.mail import queue_email
 from samenaanpak.core.models import SiteSettings
 
 from .forms import QuestionForm
-from .models import QuestionEvent
+from .models import Question, QuestionEvent
 from .status import Status
 
-RATE_LIMIT = 5  # questions per client per hour
 SESSION_KEY = "questions.sent_reference"
-
-
-def client_key(request, purpose: str) -> str:
-    """A keyed hash of the client address: kept only in the cache, never stored or logged."""
-    address = client_address(request)
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}:{address}".encode(), hashlib.sha256).hexdigest()
-    return f"ratelimit:{purpose}:{digest[:32]}"
+PER_CLIENT = throttle.Limit("questions-client", "QUESTION_CLIENT_HOURLY_LIMIT")
+ALL_CLIENTS = throttle.Limit("questions-all", "QUESTION_HOURLY_CAP")
 
 
 def over_rate_limit(request) -> bool:
-    key = client_key(request, "questions")
-    cache.add(key, 0, timeout=3600)
-    return cache.incr(key) > RATE_LIMIT
-
-
-def _submission_key(form) -> str:
-    # The signed render time identifies one filled-in form: a second submit of it is a double click.
-    return "questions:submitted:" + hashlib.sha256(form.data.get("started", "").encode()).hexdigest()[:32]
+    within_client = PER_CLIENT.hit(throttle.client_id(request, "questions"))
+    return not (within_client and ALL_CLIENTS.hit())
 
 
 def _notify(question, request):
@@ -62,28 +46,39 @@ def _notify(question, request):
 @never_cache
 def question_form(request, page):
     form = QuestionForm(request.POST or None)
+    sent_url = page.url + "verstuurd/"
     if request.method == "POST":
         if form.is_spam():
-            return redirect(page.url + "verstuurd/")  # tell a bot nothing
-        previous = cache.get(_submission_key(form))
-        if previous:
-            request.session[SESSION_KEY] = previous
-            return redirect(page.url + "verstuurd/")
-        if form.filled_too_fast():
-            form.add_error(None, _("Uw vraag werd erg snel verstuurd. Controleer hem en klik nog een keer op versturen."))
-            form.data = form.data.copy()
-            form.data["started"] = QuestionForm().fields["started"].initial
+            return redirect(sent_url)  # tell a bot nothing
+        problem = form.start_problem()
+        if problem:
+            form.add_error(None, problem)
+        elif not form.is_valid():
+            pass
+        elif not form.reserve():
+            # The same filled-in form again (a double click, or two identical POSTs at once).
+            question = Question.objects.filter(pk=form.stored_id()).first()
+            if question is not None:
+                request.session[SESSION_KEY] = question.reference
+                return redirect(sent_url)
+            form.add_error(None, _("Uw vraag wordt nog verwerkt. Wacht een ogenblik en kijk dan of u een bevestiging "
+                                   "kreeg, voordat u hem opnieuw verstuurt."))
         elif over_rate_limit(request):
+            form.release()
             form.add_error(None, _("U heeft het afgelopen uur al veel vragen gesteld. Probeer het over een uur opnieuw, "
                                    "of bel 14033."))
-        elif form.is_valid():
-            with transaction.atomic():
-                question = form.save()
-                QuestionEvent.objects.create(question=question, status=Status.NEW)
-                _notify(question, request)
-            cache.set(_submission_key(form), question.reference, timeout=24 * 3600)
+        else:
+            try:
+                with transaction.atomic():
+                    question = form.save()
+                    QuestionEvent.objects.create(question=question, status=Status.NEW)
+                    _notify(question, request)
+            except BaseException:
+                form.release()
+                raise
+            form.mark_stored(question.pk)
             request.session[SESSION_KEY] = question.reference
-            return redirect(page.url + "verstuurd/")
+            return redirect(sent_url)
     return page.render(request, template="questions/questions_page.html", context_overrides={
         "form": form, "retention_days": settings.QUESTION_RETENTION_DAYS})
 

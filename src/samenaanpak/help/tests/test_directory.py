@@ -124,7 +124,7 @@ def test_open_now_is_computed_on_the_server(client, nijkerk):
 
 @pytest.mark.django_db
 def test_directory_query_count_does_not_grow_with_offers(client, nijkerk, settings, django_assert_max_num_queries):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     client.get("/hulp/")
     with django_assert_max_num_queries(15) as before:
         client.get("/hulp/?voor=jongeren")

@@ -82,7 +82,7 @@ def test_progress_overview_query_count_is_constant(nijkerk, django_assert_num_qu
 def test_think_tank_page_pages_through_many_actions(client, nijkerk, settings, django_assert_max_num_queries):
     from samenaanpak.plan.models import ThinkTankPage
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     goal = ThinkTankPage.objects.get(slug="preventie").goals.first()
     for _ in range(43):  # 2 examples + 43 = 45 actions
         record_event(ActionFactory(goal=goal), status=Status.PLANNED, progress=0)

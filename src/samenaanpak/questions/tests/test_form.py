@@ -1,17 +1,17 @@
 import time
 
 import pytest
-from django.core import signing
 from django.test import Client
 
 from samenaanpak.core.models import OutgoingEmail
+from samenaanpak.core.public_forms import start_token
 from samenaanpak.questions.models import Question
 
 URL = "/vragen/"
 
 
 def started(seconds_ago=60):
-    return signing.dumps(time.time() - seconds_ago, salt="questions.started")
+    return start_token(time.time() - seconds_ago)
 
 
 def data(**overrides):
@@ -128,7 +128,6 @@ def test_double_click_stores_one_question(client):
 
 @pytest.mark.django_db
 def test_rate_limit_per_client(client, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     for _ in range(5):
         assert client.post(URL, data(started=started())).status_code == 302
     assert_error_page_after = client.post(URL, data(started=started(), text="Nog een vraag"))
@@ -168,7 +167,6 @@ def test_faq_shows_only_published_entries(client):
 
 @pytest.mark.django_db
 def test_rate_limit_behind_proxy_counts_per_visitor_not_per_proxy(client, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.TRUSTED_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     for _ in range(5):
         client.post(URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.1")
@@ -176,3 +174,43 @@ def test_rate_limit_behind_proxy_counts_per_visitor_not_per_proxy(client, settin
     assert "al veel vragen gesteld" in blocked.content.decode()
     other = client.post(URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.2")
     assert other.status_code == 302 and Question.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_confirmation_to_an_unconfirmed_address_carries_nothing_the_visitor_typed(client):
+    """The form must not relay someone else's text: a typed name was the phisher's message."""
+    lure = "Uw DigiD verloopt vandaag. Bevestig via https://digid-verlengen.example"
+    client.post(URL, data(name=lure, text=lure, email="slachtoffer@example.org"))
+    confirmation = OutgoingEmail.objects.get(purpose="vraag-ontvangen")
+    assert confirmation.to == "slachtoffer@example.org"
+    assert "DigiD" not in confirmation.body and "DigiD" not in confirmation.subject
+    assert "https://" not in confirmation.body
+    assert Question.objects.get().reference in confirmation.subject
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["x", "123", "eyJ0IjoxfQ:1abc:nep", None])
+def test_missing_or_garbage_start_value_is_not_a_pass(client, value):
+    form = data()
+    if value is None:
+        form.pop("started")
+    else:
+        form["started"] = value
+    assert_error_page(client.post(URL, form), "Er is nog niets verstuurd", keeps=["Waar kan mijn zoon terecht voor hulp?"])
+
+
+@pytest.mark.django_db
+def test_two_visitors_without_a_start_value_never_share_a_reference(client):
+    """A missing start value once made different visitors share one duplicate key: the second saw
+    the first one's reference and their question was dropped."""
+    first, second = data(text="Vraag van de eerste bezoeker"), data(text="Vraag van de tweede bezoeker")
+    first.pop("started")
+    second.pop("started")
+    client.post(URL, first)
+    Client().post(URL, second)
+    assert Question.objects.count() == 0  # both asked to send again, nothing silently merged
+    for text in ("Vraag van de eerste bezoeker", "Vraag van de tweede bezoeker"):
+        response = Client().post(URL, data(text=text))
+        assert response.status_code == 302
+    assert set(Question.objects.values_list("text", flat=True)) == {"Vraag van de eerste bezoeker",
+                                                                     "Vraag van de tweede bezoeker"}
