@@ -1,10 +1,8 @@
-import time
-
 from django import forms
-from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samenaanpak.core.public_forms import PublicFormMixin
 from samenaanpak.core.text import clean_text
 
 from . import crypto
@@ -60,21 +58,9 @@ def check_length(value: str, message) -> str:
 NO_UPLOADS = {"seen": 0, "too_many": False, "too_large": []}
 
 
-class TextCleaningMixin:
-    text_fields: tuple[str, ...] = ()
-
-    def _cleaned_data_copy(self, data):
-        if data is None:
-            return None
-        data = data.copy()
-        for name in self.text_fields:
-            if name in data:
-                data[name] = clean_text(data[name])
-        return data
-
-
-class ReportForm(TextCleaningMixin, forms.Form):
-    """The report. Browser validation is off (novalidate); errors are Dutch, with a summary."""
+class ReportForm(PublicFormMixin, forms.Form):
+    """The report. Browser validation is off (novalidate); errors are Dutch, with a summary.
+    Honeypot, start token and duplicate key come from the public-form kit."""
 
     text_fields = ("description", "where", "name", "email", "phone")
 
@@ -101,14 +87,10 @@ class ReportForm(TextCleaningMixin, forms.Form):
                              error_messages={"invalid": _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, "
                                                           "of laat het veld leeg.")})
     phone = forms.CharField(label=_("Uw telefoonnummer"), required=False, max_length=30)
-    website = forms.CharField(required=False, label=_("Laat dit veld leeg"))
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, files=None, *args, upload_notes=None, **kwargs):
-        super().__init__(self._cleaned_data_copy(data), files, *args, **kwargs)
+        super().__init__(data, files, *args, **kwargs)
         self.upload_notes = upload_notes or NO_UPLOADS
-        if not self.is_bound:
-            self.fields["started"].initial = signing.dumps(time.time(), salt="reports.started")
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"id_{name}")
         self.clean_photos_result = []
@@ -125,12 +107,6 @@ class ReportForm(TextCleaningMixin, forms.Form):
 
     def clean_photos(self):
         return clean_photos(self.cleaned_data.get("photos") or [], self.upload_notes)
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get("website"))
-
-    def submission_token(self) -> str:
-        return self.data.get("started", "")
 
     def content(self) -> dict:
         data = self.cleaned_data
@@ -160,15 +136,17 @@ class LookupForm(forms.Form):
                   "zoals 7KQ2-M9XD-4HTE-PB31-ZW8C.")) from None
 
 
-class ReplyForm(TextCleaningMixin, forms.Form):
-    text_fields = ("text",)
+class ReplyForm(forms.Form):
 
     text = forms.CharField(label=_("Aanvulling of antwoord"), widget=forms.Textarea(attrs={"rows": 6}),
                            error_messages={"required": _("Schrijf eerst uw aanvulling of antwoord.")})
     photos = PhotosField(label=_("Foto's (niet verplicht, hoogstens 3)"), required=False)
 
     def __init__(self, data=None, files=None, *args, upload_notes=None, **kwargs):
-        super().__init__(self._cleaned_data_copy(data), files, *args, **kwargs)
+        if data is not None:
+            data = data.copy()
+            data["text"] = clean_text(data.get("text", ""))
+        super().__init__(data, files, *args, **kwargs)
         self.upload_notes = upload_notes or NO_UPLOADS
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"id_{name}")

@@ -1,15 +1,12 @@
 """Reporter privacy on the way in, and the handler's key cookie on the way out."""
 
-import hashlib
-import hmac
 import io
-import time
 
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
-from samenaanpak.core.http import client_address
+from samenaanpak.core import throttle
 
 from . import keyring
 from .logging import REPORTER_PATH_PREFIX, in_reporter_request
@@ -17,14 +14,6 @@ from .logging import REPORTER_PATH_PREFIX, in_reporter_request
 # Headers that identify or locate a reporter; removed before any other code sees the request.
 IDENTIFYING_META = ("REMOTE_ADDR", "REMOTE_HOST", "HTTP_USER_AGENT", "HTTP_REFERER", "HTTP_X_FORWARDED_FOR",
                     "HTTP_X_REAL_IP", "HTTP_FORWARDED", "HTTP_VIA", "HTTP_CF_CONNECTING_IP")
-
-def rotating_client_key(request, purpose: str) -> str:
-    """A keyed hash of the client address under a secret that changes every hour: usable for a
-    rate limit in the cache, useless for recognising anyone later."""
-    hour = int(time.time() // 3600)
-    secret = hmac.new(settings.SECRET_KEY.encode(), f"reporter-rate:{hour}".encode(), hashlib.sha256).digest()
-    digest = hmac.new(secret, f"{purpose}:{client_address(request)}".encode(), hashlib.sha256).hexdigest()
-    return f"reports:{purpose}:{hour}:{digest[:32]}"
 
 
 class ReportUploadHandler(FileUploadHandler):
@@ -73,7 +62,8 @@ class ReporterPrivacyMiddleware:
     def __call__(self, request):
         if not request.path.startswith(REPORTER_PATH_PREFIX):
             return self.get_response(request)
-        request.reporter_rate_key = rotating_client_key(request, "melden")
+        # The only use of the address: a keyed hash for the rate limits, made before it is removed.
+        request.throttle_client_ids = {"melden": throttle.client_id(request, "melden")}
         for name in IDENTIFYING_META:
             request.META.pop(name, None)
         request.reports_upload_notes = {"seen": 0, "too_many": False, "too_large": []}

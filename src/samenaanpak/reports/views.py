@@ -8,6 +8,7 @@ id, its private key and the time of the last request, limited to /melden/mijn-me
 import base64
 import hashlib
 import json
+import secrets
 import time
 
 import nacl.exceptions
@@ -19,18 +20,27 @@ from django.http import HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from samenaanpak.core import throttle
+
 from . import crypto, vault
-from .forms import LookupForm, ReplyForm, ReportForm
+from .forms import NO_UPLOADS, LookupForm, ReplyForm, ReportForm
 from .models import Category, Message, QuarterCount, Report, today
 
 SESSION_COOKIE = "meldpunt_sessie"
 SESSION_PATH = "/melden/mijn-melding/"
-SUBMITTED_KEY = "reports:submitted:"
-GLOBAL_HOURLY_KEY = "reports:hourly:"
-LOOKUP_FAILURES_GLOBAL = "reports:lookup-failures:"
-GLOBAL_FAILURES_PER_MINUTE = 30  # above this, every lookup waits GLOBAL_DELAY seconds
-GLOBAL_DELAY = 5
+RECEIPT_COPY_SECONDS = 600  # a repeat of the same form within this time shows the same code again
 MAX_CLIENT_DELAY = 60
+GLOBAL_DELAY = 5
+
+SUBMITS_PER_CLIENT = throttle.Limit("melden-client", "REPORT_CLIENT_HOURLY_LIMIT")
+SUBMITS_ALL = throttle.Limit("melden-all", "REPORT_HOURLY_CAP")
+PHOTOS_PER_CLIENT = throttle.Limit("melden-photos-client", "REPORT_CLIENT_HOURLY_PHOTOS")
+PHOTOS_ALL = throttle.Limit("melden-photos-all", "REPORT_HOURLY_PHOTO_CAP")
+LOOKUP_FAILURES_PER_CLIENT = throttle.Limit("melden-lookup-client", MAX_CLIENT_DELAY, window=3600)
+# Above this many wrong codes a minute (all clients together), every client that itself typed a
+# wrong code waits at least GLOBAL_DELAY seconds before its next try. A client that has not failed
+# is never delayed: other people's failures cannot keep a reporter from their reply.
+LOOKUP_FAILURES_ALL = throttle.Limit("melden-lookup-all", 30, window=60)
 
 
 def _no_store(response):
@@ -46,17 +56,34 @@ def _render(page, request, template, **context):
 # --- submitting ----------------------------------------------------------------------------------
 
 def _over_limits(request) -> str | None:
-    client_key = request.reporter_rate_key + ":submit"
-    cache.add(client_key, 0, timeout=3600)
-    if cache.incr(client_key) > settings.REPORT_CLIENT_HOURLY_LIMIT:
+    if not SUBMITS_PER_CLIENT.hit(throttle.client_id(request, "melden")):
         return _("U heeft het afgelopen uur al een aantal meldingen gedaan. Probeer het over een uur opnieuw, of "
                  "meld anoniem via Meld Misdaad Anoniem: 0800-7000.")
-    hour_key = GLOBAL_HOURLY_KEY + str(int(time.time() // 3600))
-    cache.add(hour_key, 0, timeout=3600)
-    if cache.incr(hour_key) > settings.REPORT_HOURLY_CAP:
+    if not SUBMITS_ALL.hit():
         return _("Het meldpunt ontvangt op dit moment erg veel meldingen. Probeer het later opnieuw, of meld anoniem "
                  "via Meld Misdaad Anoniem: 0800-7000.")
     return None
+
+
+def _photos_over_budget(request) -> bool:
+    """Photos are counted before any is decoded: decoding is what costs the server time and memory."""
+    request.FILES  # noqa: B018 - parses the body, which runs the upload handler that counts the files
+    count = request.reports_upload_notes["seen"]
+    if not count:
+        return False
+    return not (PHOTOS_PER_CLIENT.hit(throttle.client_id(request, "melden"), cost=count) and PHOTOS_ALL.hit(cost=count))
+
+
+def _bound_form(request, form_class):
+    """The posted form, or, when the photo budget is spent, the form without its photos (not
+    decoded) and a message at the photo field; the text is kept."""
+    if not _photos_over_budget(request):
+        return form_class(request.POST, request.FILES, upload_notes=request.reports_upload_notes)
+    form = form_class(request.POST, None, upload_notes=dict(NO_UPLOADS, seen=request.reports_upload_notes["seen"]))
+    form.photo_budget_spent = True
+    form.add_error("photos", _("Er zijn het afgelopen uur veel foto's verstuurd. Verstuur uw tekst nu zonder foto's "
+                               "en voeg de foto's later toe met uw meldcode, of probeer het over een uur opnieuw."))
+    return form
 
 
 def _form_context(form):
@@ -64,30 +91,68 @@ def _form_context(form):
             "photos_lost": bool(form.is_bound and form.errors and (form.files or form.upload_notes["seen"]))}
 
 
+# A repeat of the same form (a double click, a reload, two identical POSTs at once) stores nothing
+# new, and shows the code of the one report it made. The code is kept for RECEIPT_COPY_SECONDS,
+# encrypted with a key derived from the form's own start token, which only that browser has.
+def _receipt_copy_box(form):
+    key = hashlib.blake2b(form.data["started"].encode(), person=b"meldcode-kopie", digest_size=32).digest()
+    return nacl.secret.SecretBox(key)
+
+
+def _receipt_copy_key(form):
+    return "reports:receipt-copy:" + hashlib.sha256(form.data["started"].encode()).hexdigest()[:32]
+
+
+def _keep_receipt_copy(form, receipt):
+    cache.set(_receipt_copy_key(form), _receipt_copy_box(form).encrypt(receipt.encode()), RECEIPT_COPY_SECONDS)
+
+
+def _receipt_copy(form) -> str | None:
+    if form.stored_id() is None:  # waits while the first copy of the form is still being stored
+        return None
+    sealed = cache.get(_receipt_copy_key(form))
+    try:
+        return _receipt_copy_box(form).decrypt(sealed).decode() if sealed else None
+    except nacl.exceptions.CryptoError:
+        return None
+
+
+def _receipt_response(page, request, receipt, **context):
+    groups = crypto.format_receipt(crypto.normalise_receipt(receipt)).split("-")
+    return _render(page, request, "reports/received.html", receipt=receipt, receipt_groups=groups, **context)
+
+
 def report_form(request, page):
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     if request.method != "POST":
         return _render(page, request, "reports/report_page.html", **_form_context(ReportForm()))
-    form = ReportForm(request.POST, request.FILES, upload_notes=request.reports_upload_notes)
-    token_key = SUBMITTED_KEY + hashlib.sha256(form.submission_token().encode()).hexdigest()[:32]
+    form = _bound_form(request, ReportForm)
     if form.is_spam():
         return _render(page, request, "reports/received.html", receipt=None)
-    if form.submission_token() and cache.get(token_key):
-        # A second click or a reload of the same form: it is stored once, and the code was shown once.
-        return _render(page, request, "reports/received.html", receipt=None, duplicate=True)
-    if form.is_valid():
+    problem = form.start_problem()
+    if problem:
+        form.add_error(None, problem)
+    elif form.is_valid():
+        if not form.reserve():
+            receipt = _receipt_copy(form)
+            if receipt:
+                return _receipt_response(page, request, receipt, duplicate=True)
+            return _render(page, request, "reports/received.html", receipt=None, duplicate=True)
         limit_message = _over_limits(request)
         if limit_message:
+            form.release()
             form.add_error(None, limit_message)
         else:
-            report, receipt = vault.submit(category=form.cleaned_data["category"], content=form.content(),
-                                           photos=form.cleaned_data["photos"])
-            if form.submission_token():
-                cache.set(token_key, 1, timeout=24 * 3600)
-            groups = crypto.format_receipt(crypto.normalise_receipt(receipt)).split("-")
-            return _render(page, request, "reports/received.html", receipt=receipt, receipt_groups=groups,
-                           photo_count=len(form.cleaned_data["photos"]))
+            try:
+                report, receipt = vault.submit(category=form.cleaned_data["category"], content=form.content(),
+                                               photos=form.cleaned_data["photos"])
+            except BaseException:
+                form.release()
+                raise
+            _keep_receipt_copy(form, receipt)
+            form.mark_stored(report.pk)
+            return _receipt_response(page, request, receipt, photo_count=len(form.cleaned_data["photos"]))
     return _render(page, request, "reports/report_page.html", **_form_context(form))
 
 
@@ -117,25 +182,37 @@ def _session_box():
     return nacl.secret.SecretBox(key)
 
 
-def _open_session(request):
-    """(report, private key) from the cookie, 'expired', or None."""
+def _read_cookie(request) -> dict | None:
     raw = request.COOKIES.get(SESSION_COOKIE)
     if not raw:
         return None
     try:
         data = json.loads(_session_box().decrypt(base64.urlsafe_b64decode(raw)))
+        return data if isinstance(data, dict) and {"report", "key", "seen", "sid"} <= data.keys() else None
     except (nacl.exceptions.CryptoError, ValueError, TypeError):
+        return None
+
+
+def _revoked_key(sid: str) -> str:
+    return "melden-session-revoked:" + hashlib.sha256(sid.encode()).hexdigest()[:32]
+
+
+def _open_session(request):
+    """(report, private key, session id) from the cookie, 'expired', or None."""
+    data = _read_cookie(request)
+    if data is None or throttle.store().get(_revoked_key(data["sid"])):
         return None
     if time.time() - data["seen"] > settings.REPORT_SESSION_IDLE_SECONDS:
         return "expired"
     report = Report.objects.select_related("category").filter(pk=data["report"]).first()
     if report is None:
         return None
-    return report, base64.b64decode(data["key"])
+    return report, base64.b64decode(data["key"]), data["sid"]
 
 
-def _set_session(response, report, private_key):
-    payload = json.dumps({"report": report.pk, "key": base64.b64encode(private_key).decode(), "seen": time.time()})
+def _set_session(response, report, private_key, sid=None):
+    payload = json.dumps({"report": report.pk, "key": base64.b64encode(private_key).decode(), "seen": time.time(),
+                          "sid": sid or secrets.token_urlsafe(16)})
     value = base64.urlsafe_b64encode(_session_box().encrypt(payload.encode())).decode()
     response.set_cookie(SESSION_COOKIE, value, max_age=settings.REPORT_SESSION_IDLE_SECONDS, path=SESSION_PATH,
                         httponly=True, secure=settings.SESSION_COOKIE_SECURE, samesite="Strict")
@@ -149,26 +226,23 @@ def _clear_session(response):
 
 # --- looking up with the receipt -----------------------------------------------------------------
 
+def _lookup_next_key(request) -> str:
+    return "melden-lookup-next:" + throttle.client_id(request, "melden")
+
+
 def _lookup_wait(request) -> int:
-    """Seconds this client must still wait before the next try (delays, not a lockout)."""
-    now = time.time()
-    waits = [cache.get(request.reporter_rate_key + ":lookup-next", 0) - now]
-    if (cache.get(LOOKUP_FAILURES_GLOBAL + str(int(now // 60))) or 0) > GLOBAL_FAILURES_PER_MINUTE:
-        waits.append(cache.get(LOOKUP_FAILURES_GLOBAL + "next", 0) - now)
-    return max(0, int(max(waits) + 0.999))
+    """Seconds this client must still wait before its next try (delays, not a lockout). Only the
+    client's own wrong codes make it wait."""
+    return max(0, throttle.store().get(_lookup_next_key(request), 0) - int(time.time()))
 
 
 def _lookup_failed(request) -> None:
-    now = time.time()
-    count_key = request.reporter_rate_key + ":lookup-failures"
-    cache.add(count_key, 0, timeout=3600)
-    failures = cache.incr(count_key)
-    delay = 0 if failures < 3 else min(2 ** (failures - 3), MAX_CLIENT_DELAY)
-    cache.set(request.reporter_rate_key + ":lookup-next", now + delay, timeout=3600)
-    minute_key = LOOKUP_FAILURES_GLOBAL + str(int(now // 60))
-    cache.add(minute_key, 0, timeout=120)
-    if cache.incr(minute_key) > GLOBAL_FAILURES_PER_MINUTE:
-        cache.set(LOOKUP_FAILURES_GLOBAL + "next", now + GLOBAL_DELAY, timeout=120)
+    failures = LOOKUP_FAILURES_PER_CLIENT.add(throttle.client_id(request, "melden"))
+    delay = 0 if failures < 3 else min(2 ** int(failures - 3), MAX_CLIENT_DELAY)
+    if not LOOKUP_FAILURES_ALL.hit():
+        delay = max(delay, GLOBAL_DELAY)  # many wrong codes everywhere: each guesser pays, per try
+    if delay:
+        throttle.store().set(_lookup_next_key(request), int(time.time()) + delay, timeout=delay + 5)
 
 
 def lookup(request, page):
@@ -176,10 +250,10 @@ def lookup(request, page):
         return HttpResponseNotAllowed(["GET", "POST"])
     session = _open_session(request)
     if isinstance(session, tuple):
-        report, private_key = session
+        report, private_key, sid = session
         if request.method == "POST" and "receipt" not in request.POST:
-            return _reply(request, page, report, private_key)
-        return _set_session(_show_report(request, page, report, private_key, ReplyForm()), report, private_key)
+            return _reply(request, page, report, private_key, sid)
+        return _set_session(_show_report(request, page, report, private_key, ReplyForm()), report, private_key, sid)
     expired = session == "expired"
     pending_text = request.POST.get("text", "") if request.method == "POST" else ""
     if request.method == "POST" and "receipt" in request.POST:
@@ -232,20 +306,23 @@ def _show_report(request, page, report, private_key, reply_form, sent=False):
                    retention_days=settings.REPORT_RETENTION_DAYS)
 
 
-def _reply(request, page, report, private_key):
-    form = ReplyForm(request.POST, request.FILES, upload_notes=request.reports_upload_notes)
+def _reply(request, page, report, private_key, sid):
+    form = _bound_form(request, ReplyForm)
     sent = False
     if form.is_valid():
         vault.add_message(report, Message.Kind.FROM_REPORTER, form.cleaned_data["text"],
                           photos=form.cleaned_data["photos"])
         form, sent = ReplyForm(), True
-    return _set_session(_show_report(request, page, report, private_key, form, sent=sent), report, private_key)
+    return _set_session(_show_report(request, page, report, private_key, form, sent=sent), report, private_key, sid)
 
 
 def leave(request, page):
     """Ends the reporter's session and asks the browser to forget this site's data."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    data = _read_cookie(request)
+    if data is not None:  # a copy of the cookie (another tab, a stolen one) stops working too
+        throttle.store().set(_revoked_key(data["sid"]), 1, timeout=settings.REPORT_SESSION_IDLE_SECONDS + 60)
     response = _clear_session(_render(page, request, "reports/left.html"))
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response

@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import sys
+import time
 
 import django
 
@@ -16,6 +17,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from PIL import Image  # noqa: E402
+
+from samenaanpak.core.public_forms import start_token  # noqa: E402
 
 CANARY = os.environ["CANARY"]
 
@@ -46,6 +49,7 @@ client = Client(HTTP_HOST="127.0.0.1", REMOTE_ADDR="203.0.113.77", HTTP_USER_AGE
 response = client.post("/melden/", {
     "category": Category.objects.first().pk, "description": f"Er wordt gedeald. {CANARY}",
     "where": f"Plein {CANARY}", "email": f"{CANARY.lower()}@example.org", "photos": [photo], "website": "",
+    "started": start_token(time.time() - 60),
 })
 receipt = "-".join(re.findall(r'sa-receipt__group">([0-9A-Z]{4})<', response.content.decode()))
 assert receipt, response.content.decode()[:2000]

@@ -3,11 +3,13 @@ the meldpunt key (as after a password login plus TOTP)."""
 
 import io
 import re
+import time
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from PIL import Image
 
+from samenaanpak.core.public_forms import start_token
 from samenaanpak.reports.models import Category
 from samenaanpak.reports.nijkerk import DEMO_HANDLER, DEMO_PASSWORD
 
@@ -37,7 +39,7 @@ def upload(data: bytes, name: str):
 def report_data(**overrides):
     data = {"category": Category.objects.order_by("sort_order").first().pk,
             "description": "Bij het fietsenhok achter de sporthal wordt gedeald.", "where": "", "place": "",
-            "when": "", "name": "", "email": "", "phone": "", "website": ""}
+            "when": "", "name": "", "email": "", "phone": "", "website": "", "started": start_token(time.time() - 60)}
     data.update(overrides)
     return data
 

@@ -5,10 +5,10 @@ import struct
 import zlib
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from PIL import Image
 
+from samenaanpak.core import throttle
 from samenaanpak.reports import vault
 from samenaanpak.reports.models import Attachment, Message, QuarterCount, Report
 from samenaanpak.reports.views import SESSION_COOKIE
@@ -91,12 +91,13 @@ def test_bad_input_gives_a_dutch_message_keeps_the_text_and_stores_nothing(clien
     assert not QuarterCount.objects.exists()
 
 
-def test_double_submit_stores_one_report_and_does_not_show_the_code_again(client, meldpunt):
+def test_double_submit_stores_one_report_and_shows_the_same_code_again(client, meldpunt, settings):
+    settings.FORM_MIN_FILL_SECONDS = 0
     form = client.get("/melden/").content.decode()
     started = form.split('name="started" value="')[1].split('"')[0]
     first, receipt = submit(client, started=started)
     second, again = submit(client, started=started)
-    assert receipt and again is None
+    assert receipt and again == receipt  # a reload or double click: the person still has their one code
     assert "al verstuurd" in second.content.decode()
     assert Report.objects.count() == 1
 
@@ -192,7 +193,7 @@ def test_wrong_codes_get_a_message_then_a_growing_delay_not_a_lockout(client, me
     response = _open(client, receipt)
     html = response.content.decode()
     assert "Wacht" in html and "seconden" in html and receipt in html  # the code typed is kept
-    cache.clear()  # the delay has passed
+    throttle.store().clear()  # the delay has passed
     assert "Mijn melding" in _open(client, receipt).content.decode()
     assert client.cookies.get(SESSION_COOKIE)
 
@@ -245,8 +246,75 @@ def test_tampered_session_cookie_is_ignored(client, meldpunt):
 def test_figures_show_small_counts_as_under_five(client, meldpunt):
     for _ in range(6):
         submit(client, category=report_data()["category"])
-        cache.clear()  # rate limit
+        throttle.store().clear()  # rate limit
     submit(client, category=str(report_data()["category"] + 1))
     html = client.get("/melden/cijfers/").content.decode()
     assert "<td class=\"utrecht-table__cell utrecht-table__cell--numeric\">6</td>" in html
     assert "&lt; 5" in html and ">1</td>" not in html
+
+
+# --- attacks (security review of issue 8) --------------------------------------------------------
+
+def test_photos_are_counted_before_any_is_decoded(client, meldpunt, settings, monkeypatch):
+    """A few huge photos a minute took a worker's memory and seconds each: past the budget none is opened."""
+    from samenaanpak.reports import forms
+
+    settings.REPORT_CLIENT_HOURLY_PHOTOS = 3
+    decoded = []
+    real = forms.clean_photo
+    monkeypatch.setattr(forms, "clean_photo", lambda name, data: decoded.append(name) or real(name, data))
+    assert submit(client, photos=[jpeg(), jpeg(), jpeg()])[1]
+    assert len(decoded) == 3
+    response, receipt = submit(client, description="Nog een melding met foto", photos=[jpeg()])
+    html = response.content.decode()
+    assert receipt is None and "veel foto" in html and "Nog een melding met foto" in html
+    assert len(decoded) == 3  # the fourth photo was never decoded
+    assert submit(client, description="Zonder foto")[1]  # the text alone still goes through
+
+
+def test_png_with_too_many_pixels_is_refused_before_decoding(client, meldpunt):
+    response, receipt = submit(client, photos=[upload(_png_header_only(5000, 4000), "scherm.png")])
+    assert receipt is None and "scherm.png heeft te veel beeldpunten" in response.content.decode()
+
+
+def test_large_phone_photo_is_decoded_at_reduced_scale_and_stored_smaller(client, meldpunt):
+    _, receipt = submit(client, photos=[jpeg(size=(6000, 4000))])
+    report = Report.objects.get()
+    _, data = vault.open_file(vault.open_with_receipt(report, receipt), Attachment.objects.get().sealed_data)
+    assert Image.open(io.BytesIO(data)).size == (2560, 1707)
+
+
+def test_other_peoples_wrong_codes_never_delay_a_right_code(client, meldpunt):
+    """31 failed lookups from 16 addresses made every lookup wait, also with the right code."""
+    _, receipt = submit(client)
+    for number in range(48):
+        _open(client.__class__(REMOTE_ADDR=f"198.51.100.{number % 16}"), "7KQ2-M9XD-4HTE-PB31-ZW8C")
+    reporter = client.__class__(REMOTE_ADDR="192.0.2.44")
+    assert "Mijn melding" in _open(reporter, receipt).content.decode()
+    # A guesser pays per try while the flood lasts: its next try waits.
+    guesser = client.__class__(REMOTE_ADDR="198.51.100.3")
+    assert "Wacht" in _open(guesser, "7KQ2-M9XD-4HTE-PB31-ZW8C").content.decode()
+
+
+def test_a_copy_of_the_cookie_stops_working_after_leaving(client, meldpunt):
+    _, receipt = submit(client)
+    _open(client, receipt)
+    copied = client.cookies[SESSION_COOKIE].value
+    client.post("/melden/mijn-melding/afsluiten/")
+    thief = client.__class__()
+    thief.cookies[SESSION_COOKIE] = copied
+    html = thief.get("/melden/mijn-melding/").content.decode()
+    assert "Melding openen" in html and "fietsenhok" not in html
+    response = thief.post("/melden/mijn-melding/", {"text": "Via een gestolen cookie"})
+    assert Message.objects.count() == 0 and "Via een gestolen cookie" in response.content.decode()
+
+
+@pytest.mark.parametrize("started", ["", "rommel", "eyJ0IjoxfQ:1abc:nep"])
+def test_missing_or_forged_start_token_is_an_error_that_keeps_the_text(client, meldpunt, started):
+    response = client.post("/melden/", report_data(started=started, where="Bij de molen"))
+    html = response.content.decode()
+    assert "Er is nog niets verstuurd" in html and "Bij de molen" in html
+    assert Report.objects.count() == 0
+    # The form now carries a valid token: sending it again works.
+    again = html.split('name="started" value="')[1].split('"')[0]
+    assert again and again != started
