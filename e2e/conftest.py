@@ -31,9 +31,12 @@ def browser():
 
 
 @pytest.fixture
-def site(transactional_db, live_server):
-    """The Nijkerk content behind a live server."""
+def site(transactional_db, live_server, settings):
+    """The Nijkerk content behind a live server. A browser fills in a form faster than the bot
+    check of the public forms allows a person to (core.public_forms)."""
     from samenaanpak.core.content import load_all
+
+    settings.FORM_MIN_FILL_SECONDS = 0
 
     load_all()
     return live_server
