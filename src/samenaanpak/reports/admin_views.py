@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -44,9 +45,16 @@ class QueueFilter(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
                                choices=[("", gettext_lazy("Alle open meldingen")), ("alle", gettext_lazy("Alle"))]
                                + Status.choices)
-    category = forms.ModelChoiceField(label=gettext_lazy("Categorie"), required=False, queryset=Category.objects.all(),
+    category = forms.ModelChoiceField(label=gettext_lazy("Categorie"), required=False, queryset=Category.objects.none(),
                                       empty_label=gettext_lazy("Alle categorieën"))
     overdue = forms.BooleanField(label=gettext_lazy("Alleen te laat"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The user's teams' categories, and those of their reports (a category may have moved on).
+        teams = keyring.user_teams(user)
+        self.fields["category"].queryset = Category.objects.filter(
+            Q(team__in=teams) | Q(pk__in=Report.objects.filter(team__in=teams).values("category")))
 
 
 class QueueView(MeldpuntView):
@@ -59,7 +67,7 @@ class QueueView(MeldpuntView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         reports = Report.objects.for_user(self.request.user).select_related("category")
-        form = QueueFilter(self.request.GET or None)
+        form = QueueFilter(self.request.GET or None, user=self.request.user)
         if form.is_valid():
             status = form.cleaned_data["status"]
             if status == "":
@@ -285,7 +293,6 @@ class TeamView(MeldpuntView):
         if team is None or member is None:
             raise Http404
         if keyring.grant(request, team, member):
-            AuditEntry.record(AuditEntry.Action.GRANT, user=request.user, detail=member.get_username())
             messages.success(request, _("%(name)s kan nu de meldingen van het team lezen.") % {"name": member})
         else:
             messages.error(request, _("Dat lukte niet: u moet zelf toegang hebben, en %(name)s moet eerst één keer "
@@ -294,7 +301,8 @@ class TeamView(MeldpuntView):
 
 
 class AuditView(WagtailAdminTemplateMixin, TemplateView):
-    """The audit log, for team members and for whoever may view it (a beheerder): no content in it."""
+    """The audit log: no content in it. A member sees their own teams' entries; a beheerder (who
+    holds reports.view_auditentry) oversees every team's, and the old entries that have no team."""
 
     template_name = "reports/admin/audit.html"
     page_title = gettext_lazy("Logboek meldpunt")
@@ -307,5 +315,10 @@ class AuditView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["entries"] = AuditEntry.objects.all()[:500]
+        entries = AuditEntry.objects.all()
+        user = self.request.user
+        if not user.has_perm("reports.view_auditentry"):
+            entries = entries.filter(team__in=keyring.user_teams(user))
+        context["entries"] = entries.select_related("team")[:500]
+        context["show_team"] = keyring.user_teams(user).count() != 1
         return context

@@ -15,7 +15,7 @@ from django.db import transaction
 from nacl.exceptions import CryptoError
 
 from . import crypto
-from .models import MemberKey, Team, TeamKeyGrant
+from .models import AuditEntry, MemberKey, Team, TeamKeyGrant
 from .vault import kdf_params
 
 SESSION_KEY = "reports.member_key"
@@ -137,6 +137,7 @@ def grant(request, team, new_member) -> bool:
         team=team, user=new_member,
         defaults={"sealed_team_key": crypto.grant_team_key(team_private, bytes(member.public_key)),
                   "granted_by": request.user})
+    AuditEntry.record(AuditEntry.Action.GRANT, user=request.user, team=team, detail=new_member.get_username())
     return True
 
 
