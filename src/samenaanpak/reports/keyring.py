@@ -131,7 +131,7 @@ def grant(request, team, new_member) -> bool:
     """Give `new_member` (who has signed in once, so has a key) access to the team's reports."""
     team_private = team_private_key(request, team)
     member = MemberKey.objects.filter(user=new_member).first()
-    if team_private is None or member is None or not team.has_member(new_member):
+    if team_private is None or member is None or not new_member.is_active or not team.has_member(new_member):
         return False
     TeamKeyGrant.objects.update_or_create(
         team=team, user=new_member,
@@ -139,6 +139,30 @@ def grant(request, team, new_member) -> bool:
                   "granted_by": request.user})
     AuditEntry.record(AuditEntry.Action.GRANT, user=request.user, team=team, detail=new_member.get_username())
     return True
+
+
+def _acting_user():
+    request = current_request.get()
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def revoke_stale_grants(grants, *, all_of_them=False) -> int:
+    """Delete the grants (of a TeamKeyGrant queryset) whose holder is no longer an active member
+    of the team, each with an audit entry. Called when group membership changes or a user is
+    deactivated or deleted (reports.signals). The team key itself does not change: whoever kept a
+    copy of it can still open the reports sealed to it (see docs/meldpunt.md).
+    `all_of_them`: for a user about to be deleted."""
+    revoked = 0
+    by = _acting_user()
+    for grant in grants.select_related("team", "user"):
+        holder = grant.user
+        if not all_of_them and holder.is_active and grant.team.has_member(holder):
+            continue
+        grant.delete()
+        AuditEntry.record(AuditEntry.Action.REVOKED, user=by, team=grant.team, detail=holder.get_username())
+        revoked += 1
+    return revoked
 
 
 def rewrap_for_new_password(user, new_password: str) -> bool:

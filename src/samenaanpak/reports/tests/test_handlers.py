@@ -485,3 +485,58 @@ def test_audit_entries_get_their_team_from_the_report_in_the_data_migration(team
     kept.refresh_from_db()
     gone.refresh_from_db()
     assert (kept.team, gone.team) == (teams.b, None)  # two teams: an unknown report's team stays unknown
+
+
+def _user_form(client, user):
+    """Wagtail's own user edit form with its current values, as a beheerder submits it."""
+    url = reverse("wagtailusers_users:edit", args=[user.pk])
+    html = client.get(url).content.decode()
+    form = _current_form_values(html)
+    import re
+
+    form["groups"] = re.findall(r'<input[^>]*name="groups"[^>]*value="(\d+)"[^>]*checked', html)
+    return url, form
+
+
+def _granted_member(verified_login, team, username, granting_client):
+    user = UserFactory(username=username)
+    user.groups.add(team.group)
+    _signed_in(verified_login, user, PASSWORD)  # makes their key
+    granting_client.post(reverse("reports_admin:team"), {"team": team.pk, "user": user.pk})
+    assert TeamKeyGrant.objects.filter(team=team, user=user).exists()
+    return user
+
+
+def test_leaving_the_team_in_the_user_form_revokes_the_key_grant(teams, verified_login):
+    member_a = _signed_in(verified_login, teams.member_a, DEMO_PASSWORD)
+    leaver = _granted_member(verified_login, teams.a, "vertrekker", member_a)
+    deactivated = _granted_member(verified_login, teams.a, "uitgeschakeld", member_a)
+    beheerder = _signed_in(verified_login, teams.beheerder)
+    url, form = _user_form(beheerder, leaver)
+    assert str(teams.a.group.pk) in form["groups"]
+    form["groups"] = [pk for pk in form["groups"] if pk != str(teams.a.group.pk)]
+    assert beheerder.post(url, form).status_code == 302
+    assert not leaver.groups.exists() and not TeamKeyGrant.objects.filter(user=leaver).exists()
+    url, form = _user_form(beheerder, deactivated)
+    form.pop("is_active", None)
+    assert beheerder.post(url, form).status_code == 302
+    assert not TeamKeyGrant.objects.filter(user=deactivated).exists()
+    revoked = AuditEntry.objects.filter(action=AuditEntry.Action.REVOKED)
+    assert sorted(revoked.values_list("detail", "username", "team")) == [
+        ("uitgeschakeld", "beheerder", teams.a.pk), ("vertrekker", "beheerder", teams.a.pk)]
+    log = member_a.get(reverse("reports_admin:audit")).content.decode()
+    assert "toegang ingetrokken" in log and "vertrekker" in log
+
+
+def test_deleting_a_user_or_emptying_a_group_revokes_grants_with_an_audit_entry(teams, verified_login):
+    member_a = _signed_in(verified_login, teams.member_a, DEMO_PASSWORD)
+    gone = _granted_member(verified_login, teams.a, "verwijderd-lid", member_a)
+    beheerder = _signed_in(verified_login, teams.beheerder)
+    assert beheerder.post(reverse("wagtailusers_users:delete", args=[gone.pk])).status_code == 302
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.REVOKED, detail="verwijderd-lid",
+                                     team=teams.a).exists()
+    # The other side of the relation, as a script would do it.
+    teams.b.group.user_set.clear()
+    assert not TeamKeyGrant.objects.filter(team=teams.b).exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.REVOKED, detail="lid-noord", team=teams.b,
+                                     username="systeem").exists()
