@@ -283,12 +283,15 @@ class TeamView(MeldpuntView):
             members = [{"user": user, "granted": user.pk in granted, "has_key": user.pk in with_key}
                        for user in team.group.user_set.order_by("username")]
             teams.append({"team": team, "members": members,
-                          "can_grant": keyring.team_private_key(self.request, team) is not None})
+                          "can_grant": keyring.team_private_key(self.request, team) is not None,
+                          "rotation_advised": keyring.rotation_advised(team)})
         context["teams"] = teams
         return context
 
     def post(self, request, *args, **kwargs):
         team = keyring.user_teams(request.user).filter(pk=request.POST.get("team")).first()
+        if team is not None and request.POST.get("action") == "rotate":
+            return self.rotate(request, team)
         member = team.group.user_set.filter(pk=request.POST.get("user")).first() if team else None
         if team is None or member is None:
             raise Http404
@@ -297,6 +300,19 @@ class TeamView(MeldpuntView):
         else:
             messages.error(request, _("Dat lukte niet: u moet zelf toegang hebben, en %(name)s moet eerst één keer "
                                       "inloggen.") % {"name": member})
+        return redirect("reports_admin:team")
+
+    def rotate(self, request, team):
+        outcome = keyring.rotate_team_key(request, team)
+        if outcome is None:
+            messages.error(request, _("Alleen een teamlid dat de meldingen kan lezen, kan de teamsleutel vernieuwen."))
+        else:
+            resealed, skipped = outcome
+            messages.success(request, _("De teamsleutel van %(team)s is vernieuwd: %(count)d meldingen opnieuw "
+                                        "vergrendeld.") % {"team": team, "count": resealed})
+            if skipped:
+                messages.warning(request, _("%(count)d oudere meldingen waren al niet met de teamsleutel te openen "
+                                            "(van vóór een herstel) en zijn ongewijzigd.") % {"count": skipped})
         return redirect("reports_admin:team")
 
 

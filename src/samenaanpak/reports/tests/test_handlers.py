@@ -526,6 +526,8 @@ def test_leaving_the_team_in_the_user_form_revokes_the_key_grant(teams, verified
         ("uitgeschakeld", "beheerder", teams.a.pk), ("vertrekker", "beheerder", teams.a.pk)]
     log = member_a.get(reverse("reports_admin:audit")).content.decode()
     assert "toegang ingetrokken" in log and "vertrekker" in log
+    # The team page advises a new team key.
+    assert "Vernieuw de teamsleutel" in member_a.get(reverse("reports_admin:team")).content.decode()
 
 
 def test_deleting_a_user_or_emptying_a_group_revokes_grants_with_an_audit_entry(teams, verified_login):
@@ -540,3 +542,50 @@ def test_deleting_a_user_or_emptying_a_group_revokes_grants_with_an_audit_entry(
     assert not TeamKeyGrant.objects.filter(team=teams.b).exists()
     assert AuditEntry.objects.filter(action=AuditEntry.Action.REVOKED, detail="lid-noord", team=teams.b,
                                      username="systeem").exists()
+
+
+def test_rotating_the_team_key_locks_out_a_kept_copy_and_keeps_current_members(client, teams, verified_login):
+    submit(client, category=str(teams.category_a.pk), description="Van voor de vernieuwing")
+    old = Report.objects.get()
+    member_a = _signed_in(verified_login, teams.member_a, DEMO_PASSWORD)
+    colleague = _granted_member(verified_login, teams.a, "collega", member_a)
+    leaver = _granted_member(verified_login, teams.a, "vertrekker", member_a)
+    # What the leaver could have kept while they had access: the team's private key.
+    leaver_private = crypto.unwrap_member_key(keyring._as_member(MemberKey.objects.get(user=leaver)), PASSWORD,
+                                              vault.kdf_params())
+    kept_team_key = crypto.open_team_key(bytes(TeamKeyGrant.objects.get(user=leaver).sealed_team_key), leaver_private)
+    assert crypto.open_with_team_key(vault.report_keys(old), kept_team_key)  # it did open the reports
+    leaver.groups.remove(teams.a.group)
+    # A member without the key cannot rotate; a member with it can.
+    waiting = UserFactory(username="wacht")
+    waiting.groups.add(teams.a.group)
+    refused = _signed_in(verified_login, waiting, PASSWORD).post(
+        reverse("reports_admin:team"), {"team": teams.a.pk, "action": "rotate"}, follow=True)
+    assert "Alleen een teamlid dat de meldingen kan lezen" in refused.content.decode()
+    public_before = bytes(Team.objects.get(pk=teams.a.pk).public_key)
+    page = member_a.post(reverse("reports_admin:team"), {"team": teams.a.pk, "action": "rotate"}, follow=True)
+    assert "is vernieuwd" in page.content.decode() and "Vernieuw de teamsleutel" not in page.content.decode()
+    assert bytes(Team.objects.get(pk=teams.a.pk).public_key) != public_before
+    submit(client, category=str(teams.category_a.pk), description="Van na de vernieuwing")
+    new = Report.objects.exclude(pk=old.pk).get()
+    old.refresh_from_db()
+    for report in (old, new):
+        with pytest.raises(Exception):
+            crypto.open_with_team_key(vault.report_keys(report), kept_team_key)
+    # Current members read old and new reports, in their running session and in a new one.
+    fresh_colleague = _signed_in(verified_login, colleague, PASSWORD)
+    for reader in (member_a, fresh_colleague):
+        assert "Van voor de vernieuwing" in reader.get(_report_url(old)).content.decode()
+        assert "Van na de vernieuwing" in reader.get(_report_url(new)).content.decode()
+    assert not TeamKeyGrant.objects.filter(user__in=[leaver, waiting]).exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.ROTATED, team=teams.a, username="behandelaar").exists()
+    # The other team is untouched.
+    assert TeamKeyGrant.objects.filter(team=teams.b, user=teams.member_b).exists()
+
+
+def test_a_report_submitted_while_the_key_rotates_is_sealed_to_the_new_key(meldpunt):
+    category = Category.objects.select_related("team").order_by("sort_order").first()
+    new_private, new_public = crypto.new_key_pair()
+    Team.objects.filter(pk=category.team_id).update(public_key=new_public)  # rotated after the form read it
+    report, _receipt = vault.submit(category=category, content={"description": "tijdens de vernieuwing"})
+    assert crypto.open_with_team_key(vault.report_keys(report), new_private)
