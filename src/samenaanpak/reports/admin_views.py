@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -44,9 +45,16 @@ class QueueFilter(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
                                choices=[("", gettext_lazy("Alle open meldingen")), ("alle", gettext_lazy("Alle"))]
                                + Status.choices)
-    category = forms.ModelChoiceField(label=gettext_lazy("Categorie"), required=False, queryset=Category.objects.all(),
+    category = forms.ModelChoiceField(label=gettext_lazy("Categorie"), required=False, queryset=Category.objects.none(),
                                       empty_label=gettext_lazy("Alle categorieën"))
     overdue = forms.BooleanField(label=gettext_lazy("Alleen te laat"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The user's teams' categories, and those of their reports (a category may have moved on).
+        teams = keyring.user_teams(user)
+        self.fields["category"].queryset = Category.objects.filter(
+            Q(team__in=teams) | Q(pk__in=Report.objects.filter(team__in=teams).values("category")))
 
 
 class QueueView(MeldpuntView):
@@ -59,7 +67,7 @@ class QueueView(MeldpuntView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         reports = Report.objects.for_user(self.request.user).select_related("category")
-        form = QueueFilter(self.request.GET or None)
+        form = QueueFilter(self.request.GET or None, user=self.request.user)
         if form.is_valid():
             status = form.cleaned_data["status"]
             if status == "":
@@ -275,26 +283,42 @@ class TeamView(MeldpuntView):
             members = [{"user": user, "granted": user.pk in granted, "has_key": user.pk in with_key}
                        for user in team.group.user_set.order_by("username")]
             teams.append({"team": team, "members": members,
-                          "can_grant": keyring.team_private_key(self.request, team) is not None})
+                          "can_grant": keyring.team_private_key(self.request, team) is not None,
+                          "rotation_advised": keyring.rotation_advised(team)})
         context["teams"] = teams
         return context
 
     def post(self, request, *args, **kwargs):
         team = keyring.user_teams(request.user).filter(pk=request.POST.get("team")).first()
+        if team is not None and request.POST.get("action") == "rotate":
+            return self.rotate(request, team)
         member = team.group.user_set.filter(pk=request.POST.get("user")).first() if team else None
         if team is None or member is None:
             raise Http404
         if keyring.grant(request, team, member):
-            AuditEntry.record(AuditEntry.Action.GRANT, user=request.user, detail=member.get_username())
             messages.success(request, _("%(name)s kan nu de meldingen van het team lezen.") % {"name": member})
         else:
             messages.error(request, _("Dat lukte niet: u moet zelf toegang hebben, en %(name)s moet eerst één keer "
                                       "inloggen.") % {"name": member})
         return redirect("reports_admin:team")
 
+    def rotate(self, request, team):
+        outcome = keyring.rotate_team_key(request, team)
+        if outcome is None:
+            messages.error(request, _("Alleen een teamlid dat de meldingen kan lezen, kan de teamsleutel vernieuwen."))
+        else:
+            resealed, skipped = outcome
+            messages.success(request, _("De teamsleutel van %(team)s is vernieuwd: %(count)d meldingen opnieuw "
+                                        "vergrendeld.") % {"team": team, "count": resealed})
+            if skipped:
+                messages.warning(request, _("%(count)d oudere meldingen waren al niet met de teamsleutel te openen "
+                                            "(van vóór een herstel) en zijn ongewijzigd.") % {"count": skipped})
+        return redirect("reports_admin:team")
+
 
 class AuditView(WagtailAdminTemplateMixin, TemplateView):
-    """The audit log, for team members and for whoever may view it (a beheerder): no content in it."""
+    """The audit log: no content in it. A member sees their own teams' entries; a beheerder (who
+    holds reports.view_auditentry) oversees every team's, and the old entries that have no team."""
 
     template_name = "reports/admin/audit.html"
     page_title = gettext_lazy("Logboek meldpunt")
@@ -307,5 +331,10 @@ class AuditView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["entries"] = AuditEntry.objects.all()[:500]
+        entries = AuditEntry.objects.all()
+        user = self.request.user
+        if not user.has_perm("reports.view_auditentry"):
+            entries = entries.filter(team__in=keyring.user_teams(user))
+        context["entries"] = entries.select_related("team")[:500]
+        context["show_team"] = keyring.user_teams(user).count() != 1
         return context

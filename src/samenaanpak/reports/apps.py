@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "samenaanpak.reports"
     label = "reports"
     verbose_name = _("Meldpunt")
+
+    def ready(self):
+        from . import signals  # noqa: F401 (connects the receivers)

@@ -22,15 +22,16 @@ from .status import OPEN, Status
 
 
 def delete_expired(on) -> int:
-    expired = list(Report.objects.expired(on).values_list("pk", "number"))
-    ids = [pk for pk, _ in expired]
+    expired = list(Report.objects.expired(on).values_list("pk", "number", "team_id"))
+    ids = [pk for pk, _, _ in expired]
     with transaction.atomic():
         Report.objects.filter(pk__in=ids).update(private_for_receipt=b"", private_for_team=b"",
                                                  private_for_recovery=b"", receipt_salt=b"")
     with transaction.atomic():
         Report.objects.filter(pk__in=ids).delete()  # messages, attachments and history cascade
         AuditEntry.objects.bulk_create([AuditEntry(action=AuditEntry.Action.DELETED, report_number=number,
-                                                   username="systeem") for _, number in expired])
+                                                   team_id=team_id, username="systeem")
+                                        for _, number, team_id in expired])
     return len(ids)
 
 

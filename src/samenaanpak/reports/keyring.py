@@ -15,7 +15,7 @@ from django.db import transaction
 from nacl.exceptions import CryptoError
 
 from . import crypto
-from .models import MemberKey, Team, TeamKeyGrant
+from .models import AuditEntry, MemberKey, Report, Team, TeamKeyGrant
 from .vault import kdf_params
 
 SESSION_KEY = "reports.member_key"
@@ -127,17 +127,95 @@ def team_private_key(request, team) -> bytes | None:
         return None
 
 
+@transaction.atomic
 def grant(request, team, new_member) -> bool:
     """Give `new_member` (who has signed in once, so has a key) access to the team's reports."""
+    team = Team.objects.select_for_update().get(pk=team.pk)  # not halfway through a rotation
     team_private = team_private_key(request, team)
     member = MemberKey.objects.filter(user=new_member).first()
-    if team_private is None or member is None or not team.has_member(new_member):
+    if team_private is None or member is None or not new_member.is_active or not team.has_member(new_member):
         return False
     TeamKeyGrant.objects.update_or_create(
         team=team, user=new_member,
         defaults={"sealed_team_key": crypto.grant_team_key(team_private, bytes(member.public_key)),
                   "granted_by": request.user})
+    AuditEntry.record(AuditEntry.Action.GRANT, user=request.user, team=team, detail=new_member.get_username())
     return True
+
+
+def _acting_user():
+    request = current_request.get()
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def revoke_stale_grants(grants, *, all_of_them=False) -> int:
+    """Delete the grants (of a TeamKeyGrant queryset) whose holder is no longer an active member
+    of the team, each with an audit entry. Called when group membership changes or a user is
+    deactivated or deleted (reports.signals). The team key itself does not change: whoever kept a
+    copy of it can still open the reports sealed to it until a member rotates it (rotate_team_key).
+    `all_of_them`: for a user about to be deleted."""
+    revoked = 0
+    by = _acting_user()
+    for grant in grants.select_related("team", "user"):
+        holder = grant.user
+        if not all_of_them and holder.is_active and grant.team.has_member(holder):
+            continue
+        grant.delete()
+        AuditEntry.record(AuditEntry.Action.REVOKED, user=by, team=grant.team, detail=holder.get_username())
+        revoked += 1
+    return revoked
+
+
+def rotate_team_key(request, team) -> tuple[int, int] | None:
+    """A new team key pair: every report of the team whose key opens with the current team key is
+    re-sealed to the new one, and every active member who had access gets the new key; grants of
+    anyone else are dropped. One transaction, with the team row locked, so no grant or new report
+    can use the old key meanwhile. Returns (re-sealed, left as they were) or None without the key.
+
+    Reports the current key cannot open (sealed to a key from before a recovery) stay as they are."""
+    with transaction.atomic():
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        old_private = team_private_key(request, team)
+        if old_private is None:
+            return None
+        new_private, new_public = crypto.new_key_pair()
+        resealed, skipped, batch = 0, 0, []
+        for report in Report.objects.filter(team=team).only("pk", "private_for_team").iterator(chunk_size=500):
+            try:
+                private = crypto.unseal(old_private, bytes(report.private_for_team))
+            except (CryptoError, ValueError, TypeError):
+                skipped += 1
+                continue
+            report.private_for_team = crypto.seal(new_public, private)
+            batch.append(report)
+            if len(batch) >= 500:
+                resealed += len(batch)
+                Report.objects.bulk_update(batch, ["private_for_team"])
+                batch = []
+        resealed += len(batch)
+        Report.objects.bulk_update(batch, ["private_for_team"])
+        team.public_key = new_public
+        team.save(update_fields=["public_key"])
+        revoke_stale_grants(TeamKeyGrant.objects.filter(team=team))
+        for grant in TeamKeyGrant.objects.filter(team=team).select_related("user__report_key"):
+            member = getattr(grant.user, "report_key", None)
+            if member is None:  # cannot happen (a reset drops key and grants together); never keep the old key
+                grant.delete()
+                continue
+            grant.sealed_team_key = crypto.grant_team_key(new_private, bytes(member.public_key))
+            grant.save(update_fields=["sealed_team_key"])
+        AuditEntry.record(AuditEntry.Action.ROTATED, user=request.user, team=team,
+                          detail=f"{resealed} meldingen" + (f", {skipped} niet" if skipped else ""))
+    return resealed, skipped
+
+
+def rotation_advised(team) -> bool:
+    """Someone lost access since the team key was last made or rotated: they may have kept it."""
+    last_revoked = AuditEntry.objects.filter(team=team, action=AuditEntry.Action.REVOKED).order_by("-pk").first()
+    if last_revoked is None:
+        return False
+    return not AuditEntry.objects.filter(team=team, action=AuditEntry.Action.ROTATED, pk__gt=last_revoked.pk).exists()
 
 
 def rewrap_for_new_password(user, new_password: str) -> bool:

@@ -56,6 +56,8 @@ class Category(models.Model):
     """An editable report category with the number of days within which it must be picked up."""
 
     name = models.CharField(_("naam"), max_length=100)
+    # Only new reports follow a change of team: a report keeps its own team (Report.team) and
+    # stays sealed to that team's key.
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="categories",
                              verbose_name=_("behandelend team"))
     deadline_days = models.PositiveSmallIntegerField(
@@ -64,13 +66,12 @@ class Category(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
     active = models.BooleanField(_("kiesbaar op het formulier"), default=True)
 
-    panels = [FieldPanel("name"), FieldPanel("team"), FieldPanel("deadline_days"), FieldPanel("sort_order"),
-              FieldPanel("active")]
-
     class Meta:
         ordering = ["sort_order", "name"]
         verbose_name = _("meldingscategorie")
         verbose_name_plural = _("meldingscategorieën")
+        # Not ending in "_category": the team groups get every "*_category" permission (reports.nijkerk).
+        permissions = [("manage_all_teams", _("Kan de categorieën van alle meldpuntteams beheren"))]
 
     def __str__(self):
         return self.name
@@ -233,8 +234,15 @@ class AuditEntry(models.Model):
         NOTE = "notitie", _("notitie toegevoegd")
         SUMMARY = "samenvatting", _("samenvatting geschreven")
         GRANT = "toegang", _("toegang gegeven")
+        REVOKED = "ingetrokken", _("toegang ingetrokken")
+        ROTATED = "sleutel", _("teamsleutel vernieuwd")
+        CATEGORY = "categorie", _("categorie naar ander team")
         DELETED = "verwijderd", _("verwijderd (bewaartermijn)")
 
+    # Whose log this is: a member sees only their own teams' entries. Empty for old entries whose
+    # report was already deleted when the column was added (only a beheerder sees those).
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("team"))
     report_number = models.CharField(_("melding"), max_length=20, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
@@ -247,8 +255,11 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-pk"]
 
     @classmethod
-    def record(cls, action, *, user=None, report=None, detail=""):
-        return cls.objects.create(action=action, user=user, username=getattr(user, "username", "") or "",
+    def record(cls, action, *, user=None, report=None, team=None, detail=""):
+        """`team` defaults to the report's; without a user the entry is by "systeem"."""
+        return cls.objects.create(action=action, user=user,
+                                  username=getattr(user, "username", "") or ("" if user else "systeem"),
+                                  team_id=team.pk if team is not None else getattr(report, "team_id", None),
                                   report_number=getattr(report, "number", "") or "", detail=detail)
 
 

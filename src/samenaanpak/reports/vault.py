@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import crypto
-from .models import Attachment, Message, QuarterCount, RecoveryKey, Report, ReportEvent, today
+from .models import Attachment, Message, QuarterCount, RecoveryKey, Report, ReportEvent, Team, today
 from .status import Status
 
 
@@ -78,6 +78,11 @@ def submit(*, category, content: dict, photos=()) -> tuple[Report, str]:
     )
     report.sealed_content = seal_json(report, content)
     with transaction.atomic():
+        # A member may have rotated the team key since it was read: the lock waits for a rotation
+        # in progress, and a report sealed to the old key is sealed again to the new one.
+        current = bytes(Team.objects.select_for_update().values_list("public_key", flat=True).get(pk=team.pk))
+        if current != bytes(team.public_key):
+            report.private_for_team = crypto.seal(current, open_with_receipt(report, receipt))
         while Report.objects.filter(number=report.number).exists():
             report.number = _new_number()
         report.save()

@@ -1,12 +1,23 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views import snippets
 
 from . import admin_views, keyring
-from .models import Category
+from .admin_forms import CategoryForm
+from .models import Category, Report
+from .permissions import TeamCategoryPolicy
+
+# Registered before any view asks for a policy (see wagtail.permissions).
+category_policy = TeamCategoryPolicy(Category)
+register_permission_policy(Category, category_policy)
 
 app_name = "reports_admin"
 urlpatterns = [
@@ -34,12 +45,68 @@ def register_menu_item():
     return TeamMenuItem(_("Meldpunt"), reverse("reports_admin:queue"), icon_name="warning", order=230)
 
 
-class CategoryViewSet(SnippetViewSet):
+def own_teams_categories(view):
+    return view.permission_policy.instances_user_has_any_permission_for(
+        view.request.user, ["add", "change", "delete", "view"])
+
+
+class CategoryEditView(snippets.EditView):
+    """Finds only the categories of the user's own teams (404 otherwise); a beheerder's policy
+    covers all of them. The same for the views below."""
+
+    def get_queryset(self):
+        return own_teams_categories(self)
+
+
+class CategoryDeleteView(snippets.DeleteView):
+    def get_queryset(self):
+        return own_teams_categories(self)
+
+
+class CategoryHistoryView(snippets.HistoryView):
+    def get_base_object_queryset(self):  # (get_queryset is the list of log entries here)
+        return own_teams_categories(self)
+
+
+class CategoryUsageView(snippets.UsageView):
+    def get_base_object_queryset(self):
+        return own_teams_categories(self)
+
+
+class CategoryViewSet(snippets.SnippetViewSet):
     model = Category
     icon = "tag"
     menu_label = _("Meldingscategorieën")
     url_prefix = "meldingscategorieen"
     list_display = ["name", "team", "deadline_days", "active"]
+    edit_view_class = CategoryEditView
+    delete_view_class = CategoryDeleteView
+    history_view_class = CategoryHistoryView
+    usage_view_class = CategoryUsageView
+    # Copying a category is of no use, and Wagtail 8's copy view, when POSTed to directly, saves
+    # over the original (its form normally posts to the add view): one path fewer to guard.
+    copy_view_enabled = False
+    edit_handler = ObjectList([
+        FieldPanel("name"),
+        FieldPanel("team", help_text=_(
+            "Nieuwe meldingen in deze categorie gaan naar dit team. Meldingen die al binnen zijn, blijven bij "
+            "het team dat ze ontving: alleen dat team kan ze lezen, ook als u hier een ander team kiest.")),
+        FieldPanel("deadline_days"), FieldPanel("sort_order"), FieldPanel("active"),
+    ], base_form_class=CategoryForm)
+
+    def get_queryset(self, request):
+        return category_policy.instances_user_has_any_permission_for(
+            request.user, ["add", "change", "delete", "view"]).select_related("team")
+
+
+@hooks.register("before_delete_snippet")
+def keep_categories_with_reports(request, instances):
+    """A category with reports cannot be deleted (Report.category is protected): say so instead
+    of failing, in the single and the bulk delete alike."""
+    if instances and isinstance(instances[0], Category) and Report.objects.filter(category__in=instances).exists():
+        messages.error(request, gettext("Een categorie met meldingen kan niet weg. Zet “kiesbaar op het formulier” "
+                                        "uit: dan komen er geen nieuwe meldingen bij."))
+        return redirect(Category.snippet_viewset.get_url_name("list"))
 
 
 register_snippet(CategoryViewSet)

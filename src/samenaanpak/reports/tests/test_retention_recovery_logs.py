@@ -35,7 +35,8 @@ def test_closed_reports_are_deleted_after_the_retention_period_keys_first(client
     assert daily.run().startswith("reports: 1 report(s) deleted after their retention period")
     assert set(Report.objects.values_list("pk", flat=True)) == {recent_report.pk, open_report.pk}
     assert not Message.objects.exists()
-    assert AuditEntry.objects.get().report_number == old_report.number
+    entry = AuditEntry.objects.get()
+    assert (entry.report_number, entry.team, entry.username) == (old_report.number, old_report.team, "systeem")
     assert vault.find(old) is None  # the receipt finds nothing any more
 
 
@@ -101,6 +102,8 @@ def test_recovery_key_is_printed_once_and_restores_access_when_nobody_can_read(c
     private = crypto.open_with_team_key(vault.report_keys(report), team_private)
     assert vault.content(report, private)["description"] == "Te herstellen melding"
     assert vault.open_with_receipt(report, receipt) == private  # the reporter's code still works
+    # A new team key, in the team's log: no advice to renew it for someone who left before.
+    assert AuditEntry.objects.get(action=AuditEntry.Action.ROTATED).team == Team.objects.get(name="Meldpunt")
 
 
 def test_reports_without_a_recovery_key_are_still_stored(client, meldpunt):

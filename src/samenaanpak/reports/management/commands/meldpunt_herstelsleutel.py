@@ -14,7 +14,7 @@ from django.db import transaction
 from nacl.exceptions import CryptoError
 
 from samenaanpak.reports import crypto
-from samenaanpak.reports.models import MemberKey, RecoveryKey, Report, Team, TeamKeyGrant
+from samenaanpak.reports.models import AuditEntry, MemberKey, RecoveryKey, Report, Team, TeamKeyGrant
 from samenaanpak.reports.vault import fingerprint, report_keys
 
 
@@ -73,5 +73,7 @@ class Command(BaseCommand):
         TeamKeyGrant.objects.filter(team=team).delete()
         TeamKeyGrant.objects.create(team=team, user=user,
                                     sealed_team_key=crypto.grant_team_key(team_private, bytes(member.public_key)))
+        # A new team key, like a rotation: a former member's copy of the old one opens nothing now.
+        AuditEntry.record(AuditEntry.Action.ROTATED, team=team, detail=f"herstel: {resealed} meldingen, {username}")
         self.stdout.write(f"{resealed} van {len(reports)} meldingen opnieuw toegankelijk voor {username}. "
                           "Geef de andere teamleden toegang via Meldpunt → Team.")
