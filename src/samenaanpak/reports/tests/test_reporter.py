@@ -318,3 +318,17 @@ def test_missing_or_forged_start_token_is_an_error_that_keeps_the_text(client, m
     # The form now carries a valid token: sending it again works.
     again = html.split('name="started" value="')[1].split('"')[0]
     assert again and again != started
+
+
+def test_category_of_a_team_without_a_key_is_not_offered_and_never_a_500(client, meldpunt):
+    """Before any member of a new team has signed in, the team has no key: a report can't be sealed to it."""
+    from django.contrib.auth.models import Group
+
+    from samenaanpak.reports.models import Category, Team
+
+    team = Team.objects.create(name="Nieuw team", group=Group.objects.create(name="Meldpunt nieuw"))
+    category = Category.objects.create(name="Onderwerp zonder team", team=team)
+    assert "Onderwerp zonder team" not in client.get("/melden/").content.decode()
+    response, receipt = submit(client, category=category.pk)
+    assert response.status_code == 200 and receipt is None
+    assert "Kies een van de onderwerpen" in response.content.decode() and Report.objects.count() == 0
