@@ -65,7 +65,8 @@ class ReportForm(PublicFormMixin, forms.Form):
     text_fields = ("description", "where", "name", "email", "phone")
 
     category = forms.ModelChoiceField(
-        label=_("Waar gaat uw melding over?"), queryset=Category.objects.filter(active=True).exclude(team__public_key=b""), empty_label=None,
+        label=_("Waar gaat uw melding over?"), empty_label=None,
+        queryset=Category.objects.filter(active=True).exclude(team__public_key=b""),  # a team without a key yet
         error_messages={"required": _("Kies waar uw melding over gaat."),
                         "invalid_choice": _("Kies een van de onderwerpen uit de lijst.")})
     description = forms.CharField(
