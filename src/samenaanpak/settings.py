@@ -333,9 +333,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's default handlers (console in DEBUG, mail_admins) would bypass the filters above,
+        # and django.server would reach Python's unfiltered last-resort handler: every record goes
+        # to the root handler instead, through the filters.
+        "django": {"handlers": []},
         # Django logs 4xx/5xx with the request line; the filter strips the request object.
         "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "propagate": True},
         "axes": {"level": "WARNING"},
         "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")},
     },
