@@ -109,3 +109,30 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path, secret):
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parents[4],
                             env=env, capture_output=True, text=True)
     assert result.returncode != 0 and secret in result.stderr
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        name, *sources = part.split()
+        assert name not in directives, f"{name} twice"
+        directives[name] = sources
+    return directives
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/beheer/account/login/", "/", "/melden/"])
+def test_content_security_policy_has_no_contradictory_or_doubled_sources(client, meldpunt, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    policy = _policy(response.headers["Content-Security-Policy"])
+    for name, sources in policy.items():
+        assert len(sources) == len(set(sources)), (name, sources)
+        assert "'none'" not in sources or sources == ["'none'"], (name, sources)
+    if url.startswith("/beheer/"):
+        # The back office may frame itself (page previews), and needs inline scripts without a nonce.
+        assert policy["frame-ancestors"] == ["'self'"] and policy["frame-src"] == ["'self'"]
+        assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
+    else:
+        assert policy["frame-ancestors"] == ["'none'"] and policy["frame-src"] == ["'none'"]
+        assert "'unsafe-inline'" not in str(policy)
