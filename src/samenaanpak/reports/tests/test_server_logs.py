@@ -1,6 +1,7 @@
 """What the real web servers print while a reporter uses the meldpunt: nothing that names /melden/.
 A request line there would date each report (the numbers are sequential): gunicorn's access log
-(`make serve`) and Django's development server (`make run`) print none, the error logs no path."""
+(`make serve`) and Django's development server (`make run`) print none, the error logs no path.
+All of it recognises the meldpunt by its address, so the page cannot leave /melden/."""
 
 import re
 
@@ -64,3 +65,19 @@ def test_development_server_as_in_make_run_prints_no_request_of_the_meldpunt(ser
         logs = output(waiting_for="GET /vragen/onbekend/")
     assert "GET /vragen/onbekend/ HTTP/1.1\" 404" in logs, logs  # it logs 4xx request lines, except the meldpunt's
     assert "/melden" not in logs, logs
+
+
+def test_an_editor_cannot_move_the_meldpunt_away_from_its_protected_address(client, meldpunt, verified_login):
+    # Everything above recognises the meldpunt by /melden/; at another address it would have no protection.
+    from django.urls import reverse
+
+    from samenaanpak.reports.models import ReportPage
+    from samenaanpak.tests.factories import UserFactory
+
+    page = ReportPage.objects.get()
+    verified_login(client, UserFactory(username="hoofdredacteur", is_superuser=True, is_staff=True))
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]),
+                           {"title": page.title, "slug": "meldpunt", "intro": page.intro, "action-publish": "1"})
+    assert response.status_code == 200 and "Het meldpunt blijft op /melden/" in response.content.decode()
+    page.refresh_from_db()
+    assert page.url_path.endswith("/melden/") and page.live
