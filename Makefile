@@ -35,7 +35,7 @@ run: db
 	@echo "  Samenaanpak draait op http://127.0.0.1:$(PORT)/  (beheer: http://127.0.0.1:$(PORT)/beheer/)"
 	@echo "  Een beheeraccount maken: make admin   (daarna inloggen en een authenticator-app koppelen)"
 	@echo
-	PORT=$(PORT) $(UV) run --frozen honcho start -f Procfile.dev
+	PORT=$(PORT) SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(UV) run --frozen honcho start -f Procfile.dev
 
 ## serve: production mode (gunicorn, DEBUG off, WhiteNoise with compressed manifest storage)
 # On this machine it runs over plain http, so the redirect to https is off; everything else is as
@@ -45,6 +45,7 @@ PROD_ENV = SAMENAANPAK_ENV=production \
 	REPORT_RECEIPT_PEPPER="$${REPORT_RECEIPT_PEPPER:-dev-pepper:$$(cat $${VAR_DIR:-var}/secret_key)}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
 	EMAIL_URL="$${EMAIL_URL:-smtp://127.0.0.1:25}"
 serve: db
 	$(PROD_ENV) $(PY) manage.py collectstatic --noinput -v0

@@ -41,7 +41,14 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's own address for links outside a request (mail, feeds, robots.txt, security.txt).
+if PRODUCTION:
+    SITE_URL = env.str("SITE_URL")  # required: a default would point every link at this machine
+else:
+    SITE_URL = env.str("SITE_URL", default="") or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+SITE_URL = SITE_URL.rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SITE_URL must be the site's address, e.g. https://samenaanpak.nijkerk.nl")
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 INSTALLED_APPS = [
@@ -351,9 +358,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's default handlers (console in DEBUG, mail_admins) would bypass the filters above,
+        # and django.server would reach Python's unfiltered last-resort handler: every record goes
+        # to the root handler instead, through the filters.
+        "django": {"handlers": []},
         # Django logs 4xx/5xx with the request line; the filter strips the request object.
         "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "propagate": True},
         "axes": {"level": "WARNING"},
         "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")},
     },

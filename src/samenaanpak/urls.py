@@ -27,4 +27,5 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "samenaanpak.core.views.bad_request"
 handler404 = "samenaanpak.core.views.page_not_found"

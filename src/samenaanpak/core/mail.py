@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from .db import checkpoint_wal
 from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ def send_email(email_id: int) -> str:
         else:
             email.next_attempt_at = timezone.now() + backoff(email.attempts)
         email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "to"])
+        if email.erase_recipient_when_sent and not email.to:
+            checkpoint_wal()
         logger.warning("email %s (%s) not sent, attempt %s: %s", email.pk, email.purpose, email.attempts,
                        email.last_error)
         if email.status == OutgoingEmail.Status.PENDING and default_task_backend.supports_defer:
@@ -62,6 +65,8 @@ def send_email(email_id: int) -> str:
     if email.erase_recipient_when_sent:
         email.to = ""
     email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at", "to"])
+    if email.erase_recipient_when_sent:
+        checkpoint_wal()
     return "sent"
 
 
@@ -82,4 +87,6 @@ def purge_sent(now=None) -> int:
     cutoff = now - datetime.timedelta(days=settings.EMAIL_RETENTION_DAYS)
     deleted, _ = OutgoingEmail.objects.filter(status__in=[OutgoingEmail.Status.SENT, OutgoingEmail.Status.FAILED],
                                               created_at__lt=cutoff).delete()
+    if deleted:
+        checkpoint_wal()
     return deleted

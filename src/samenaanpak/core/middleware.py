@@ -16,8 +16,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False):
         parts: PolicyParts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path.startswith(settings.CSP_ADMIN_PATH_PREFIX):
-            parts.update = {
-                **(parts.update or {}),
+            # replace, not update: update appends, which gave "frame-ancestors 'none' 'self'".
+            parts.replace = {
+                **(parts.replace or {}),
                 "script-src": [SELF, UNSAFE_INLINE],
                 "style-src": [SELF, UNSAFE_INLINE],
                 "img-src": [SELF, "data:", "blob:"],

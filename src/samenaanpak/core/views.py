@@ -108,6 +108,25 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def bad_request(request, exception=None):
+    """Django's answer to a body over DATA_UPLOAD_MAX_MEMORY_SIZE (text, not files), too many
+    fields, an unreadable form or a host not in ALLOWED_HOSTS: a Dutch page instead of the bare
+    English "Bad Request (400)". Logs nothing (Django's security log already has the event,
+    scrubbed for the meldpunt) and is never stored by a cache. When the site's page cannot be
+    built (no site for this host, the database away), a page that needs neither."""
+    from django.template.loader import render_to_string
+    from django.utils.cache import add_never_cache_headers
+
+    context = {"photo_max_mb": settings.REPORT_PHOTO_MAX_BYTES // (1024 * 1024)}
+    try:
+        response = render(request, "400.html", context, status=400)
+    except Exception:  # noqa: BLE001 - the error page itself must not fail
+        response = HttpResponse(render_to_string("core/bad_request_plain.html", context), status=400)
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+    return response
+
+
 @require_GET
 def switch_language(request, code):
     """A plain link instead of Django's POST-only set_language: no CSRF token on every page,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samenaanpak.core.db import checkpoint_wal
 from samenaanpak.core.mail import queue_email
 
 from .models import AuditEntry, Report, Team, today
@@ -65,6 +66,8 @@ def run(now=None) -> str:
     on = timezone.localdate(now) if now else today()
     deleted = delete_expired(on)
     audit = delete_old_audit_entries(on)
+    if deleted or audit:
+        checkpoint_wal()  # the deleted reports' pages out of SQLite's -wal file
     digests = send_digests(on)
     return (f"reports: {deleted} report(s) deleted after their retention period, {audit} old audit entries "
             f"deleted, {digests} digest(s) queued")

@@ -1,4 +1,5 @@
-"""Log scrubbing for reporter requests. Imports nothing from Django's models: LOGGING loads it early."""
+"""Log scrubbing for reporter requests. Imports nothing from Django's models: LOGGING loads it early,
+and gunicorn's configuration (samenaanpak.gunicorn_conf) before Django is set up."""
 
 import contextvars
 import datetime
@@ -8,15 +9,28 @@ import traceback
 REPORTER_PATH_PREFIX = "/melden/"
 in_reporter_request = contextvars.ContextVar("in_reporter_request", default=False)
 
+# Loggers that write one line per request, with its path: the development server's and gunicorn's
+# access log. Such a line for the meldpunt dates a report (report numbers are sequential), so it is
+# dropped, not scrubbed. The supervisor (honcho, systemd) stamps every line with the time anyway.
+REQUEST_LINE_LOGGERS = ("django.server", "gunicorn.access")
+
+
+def is_reporter_path(path: str) -> bool:
+    """/melden and everything under /melden/ (the redirect to the slash is a reporter's request too)."""
+    return path == REPORTER_PATH_PREFIX.rstrip("/") or path.startswith(REPORTER_PATH_PREFIX)
+
 
 class ReporterLogFilter(logging.Filter):
-    """A log record made while serving a reporter, or about a reporter's URL, keeps its level,
-    logger and (for errors) the code locations of the traceback; it loses its message arguments,
-    exception text, attached request and exact time (only the date remains)."""
+    """A request line for the meldpunt is dropped. Any other log record made while serving a
+    reporter, or about a reporter's URL, keeps its level, logger and (for errors) the code
+    locations of the traceback; it loses its message arguments, exception text, attached request
+    and exact time (only the date remains)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not (in_reporter_request.get() or REPORTER_PATH_PREFIX in _safe_message(record)):
+        if not (in_reporter_request.get() or REPORTER_PATH_PREFIX.rstrip("/") in _safe_message(record)):
             return True
+        if record.name in REQUEST_LINE_LOGGERS:
+            return False
         frames = ""
         if record.exc_info and record.exc_info[2] is not None:
             frames = "\n" + "".join(traceback.format_tb(record.exc_info[2]))

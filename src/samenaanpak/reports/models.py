@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from wagtail.models import Page
 
 from samenaanpak.core.models import BasePage
 
+from .logging import REPORTER_PATH_PREFIX
 from .status import OPEN, ForwardedTo, Status
 
 
@@ -280,8 +282,18 @@ class ReportPage(RoutablePageMixin, BasePage):
     """/melden/: the report form, the receipt, the reporter's own report and the public figures."""
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["core.HomePage"]
     subpage_types = []
     max_count = 1
+
+    def clean(self):
+        super().clean()
+        # The reporter's privacy (ReporterPrivacyMiddleware, the log filters, gunicorn's access log,
+        # the nginx location) recognises the meldpunt by its address: it cannot move.
+        if self.slug != REPORTER_PATH_PREFIX.strip("/"):
+            raise ValidationError({"slug": _("Het meldpunt blijft op %(path)s: de bescherming van melders (geen "
+                                             "adressen, geen logregels) hangt aan dat adres.")
+                                   % {"path": REPORTER_PATH_PREFIX}})
 
     class Meta:
         verbose_name = _("meldpuntpagina")

@@ -88,6 +88,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "REPORT_RECEIPT_PEPPER": "a-pepper-that-lives-only-in-the-environment",
         "ALLOWED_HOSTS": "samenaanpak.example.nl",
         "EMAIL_URL": "smtp://127.0.0.1:25",
+        "SITE_URL": "https://samenaanpak.example.nl",
         "VAR_DIR": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
@@ -100,11 +101,49 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("secret", ["SECRET_KEY", "REPORT_RECEIPT_PEPPER"])
+@pytest.mark.parametrize("secret", ["SECRET_KEY", "REPORT_RECEIPT_PEPPER", "SITE_URL"])
 def test_production_refuses_to_start_without_its_secrets(tmp_path, secret):
     env = {**os.environ, "SAMENAANPAK_ENV": "production", "ALLOWED_HOSTS": "x.nl", "EMAIL_URL": "smtp://127.0.0.1:25",
-           "VAR_DIR": str(tmp_path), "SECRET_KEY": "s" * 60, "REPORT_RECEIPT_PEPPER": "p" * 40}
+           "VAR_DIR": str(tmp_path), "SECRET_KEY": "s" * 60, "REPORT_RECEIPT_PEPPER": "p" * 40,
+           "SITE_URL": "https://x.nl"}
     env.pop(secret)
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parents[4],
                             env=env, capture_output=True, text=True)
     assert result.returncode != 0 and secret in result.stderr
+
+
+def test_development_site_url_follows_the_port(tmp_path):
+    # `make run PORT=8123`: mail and robots.txt must not point at port 8000.
+    env = {**os.environ, "SAMENAANPAK_ENV": "development", "VAR_DIR": str(tmp_path), "PORT": "8123"}
+    env.pop("SITE_URL", None)
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[4],
+                            env={**env, "DJANGO_SETTINGS_MODULE": "samenaanpak.settings"}, capture_output=True, text=True)
+    assert result.stdout.strip() == "http://127.0.0.1:8123", result.stderr
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        name, *sources = part.split()
+        assert name not in directives, f"{name} twice"
+        directives[name] = sources
+    return directives
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/beheer/account/login/", "/", "/melden/"])
+def test_content_security_policy_has_no_contradictory_or_doubled_sources(client, meldpunt, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    policy = _policy(response.headers["Content-Security-Policy"])
+    for name, sources in policy.items():
+        assert len(sources) == len(set(sources)), (name, sources)
+        assert "'none'" not in sources or sources == ["'none'"], (name, sources)
+    if url.startswith("/beheer/"):
+        # The back office may frame itself (page previews), and needs inline scripts without a nonce.
+        assert policy["frame-ancestors"] == ["'self'"] and policy["frame-src"] == ["'self'"]
+        assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
+    else:
+        assert policy["frame-ancestors"] == ["'none'"] and policy["frame-src"] == ["'none'"]
+        assert "'unsafe-inline'" not in str(policy)

@@ -172,13 +172,15 @@ def test_health_reports_database_and_cache(client):
 
 
 @pytest.mark.django_db
-def test_robots_sitemap_and_security_txt(client, nijkerk):
+def test_robots_sitemap_and_security_txt(client, nijkerk, settings):
+    settings.SITE_URL = "https://samenaanpak.example.nl"
     robots = client.get("/robots.txt").content.decode()
-    assert "Disallow: /beheer/" in robots and "Sitemap: http://127.0.0.1:8000/sitemap.xml" in robots
+    assert "Disallow: /beheer/" in robots and "Sitemap: https://samenaanpak.example.nl/sitemap.xml" in robots
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "/denktanks/preventie/" in sitemap
     security = client.get("/.well-known/security.txt").content.decode()
     assert "Contact: mailto:V.Simonse@nijkerk.eu" in security
+    assert "Canonical: https://samenaanpak.example.nl/.well-known/security.txt" in security
     assert re.search(r"^Expires: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", security, re.M)
 
 

@@ -150,13 +150,20 @@ def test_no_address_agent_or_referrer_reaches_any_log_record_of_a_reporter_reque
         assert record.msecs == 0 and record.created == int(record.created)  # midnight: the date only
 
 
-def test_log_filter_scrubs_the_development_servers_request_line():
-    record = logging.LogRecord("django.server", logging.WARNING, __file__, 1, '"%s" %s %s',
-                               ("POST /melden/mijn-melding/ HTTP/1.1", "404", "123"), None)
-    record.server_time = "28/Nov/2026 21:43:11"
-    ReporterLogFilter().filter(record)
-    assert record.getMessage() == "meldpunt request: warning"
-    assert record.server_time == datetime.date.fromtimestamp(record.created).isoformat()
+def test_log_filter_drops_the_request_lines_of_the_meldpunt():
+    # Django's development server and gunicorn's access log: a request line would date a report.
+    for logger, message, args in (("django.server", '"%s" %s %s', ("POST /melden/mijn-melding/ HTTP/1.1", "404", "1")),
+                                  ("django.server", '"%s" %s %s', ("GET /melden HTTP/1.1", "301", "0")),
+                                  ("gunicorn.access", "%s", ("POST /melden/ 200 0.49s",))):
+        record = logging.LogRecord(logger, logging.WARNING, __file__, 1, message, args, None)
+        assert ReporterLogFilter().filter(record) is False, record.getMessage()
     other = logging.LogRecord("django.server", logging.WARNING, __file__, 1, '"%s"', ("GET /hulp/",), None)
-    ReporterLogFilter().filter(other)
+    assert ReporterLogFilter().filter(other) is True
     assert other.getMessage() == '"GET /hulp/"'
+    # Other records about the meldpunt stay, without the path or the time of day.
+    error = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s",
+                              ("/melden/mijn-melding/",), None)
+    assert ReporterLogFilter().filter(error) is True
+    assert error.getMessage() == "meldpunt request: error"
+    assert error.created == datetime.datetime.combine(datetime.date.fromtimestamp(error.created),
+                                                      datetime.time()).timestamp()
