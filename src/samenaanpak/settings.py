@@ -163,12 +163,15 @@ if PAGE_CACHE_SECONDS:
     CACHE_MIDDLEWARE_SECONDS = PAGE_CACHE_SECONDS
     CACHE_MIDDLEWARE_KEY_PREFIX = "page"
 
-# --- Tasks: database-backed queue, run by `manage.py db_worker` --------------------------------
+# --- Tasks: database-backed queue, run by `manage.py worker`; `manage.py scheduler` keeps time --
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+# A task still running this long after it started belongs to a worker that died: the scheduler
+# puts it back in the queue (every task is safe to run again).
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=300)
 
 # --- Email --------------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -189,6 +192,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The outbox (core.mail) retries a waiting mail at most this many minutes apart, for this many hours.
+EMAIL_RETRY_MAX_MINUTES = env.int("EMAIL_RETRY_MAX_MINUTES", default=2)
+EMAIL_GIVE_UP_HOURS = env.int("EMAIL_GIVE_UP_HOURS", default=7 * 24)
+# A batch of mail claimed by a worker that dies is sent by another after this many seconds.
+EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=20 * EMAIL_TIMEOUT + 60)
 EMAIL_RETENTION_DAYS = env.int("EMAIL_RETENTION_DAYS", default=30)  # sent mail is deleted after this
 QUESTION_RETENTION_DAYS = env.int("QUESTION_RETENTION_DAYS", default=365)  # name/email after closing
 # A public form sent faster than this after it was shown is refused as a bot (core.public_forms).

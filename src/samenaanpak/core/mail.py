@@ -1,85 +1,175 @@
-"""Sending email reliably: store it in the outbox, send it from a task, retry with back-off.
+"""Sending email reliably: store it in the outbox, send it from a task, retry until it is delivered.
 
-`queue_email()` is called inside the transaction that stores the record the email is about, so
-the record, the outbox row and the queued task all exist or none does."""
+- `queue_email()` is called inside the transaction that stores the record the email is about, so
+  the record and the outbox row exist together or not at all; the send task is enqueued when that
+  transaction commits.
+- `flush_outbox` (a task) claims the due mail in batches, sends each batch over one SMTP
+  connection, and marks each mail sent the moment the server accepted it. The scheduler enqueues
+  it every minute while mail is waiting, so after an outage waiting mail goes out within a
+  minute or two of the server's return.
+- Retries back off (1, 2, 4 … minutes, at most EMAIL_RETRY_MAX_MINUTES) and go on for
+  EMAIL_GIVE_UP_HOURS (a week by default: a mail server can be down for a weekend). Only then is a
+  mail marked failed; the back office's home page tells beheerders about mail that waits long or
+  failed. A permanent refusal of the address (SMTP 5xx) fails at once.
+- Delivery is at least once, never silently zero: a claim expires after EMAIL_CLAIM_SECONDS, so a
+  worker killed mid-batch leaves nothing stuck. A worker killed in the instant between the
+  server's acceptance and the "sent" mark can cause one repeat; every mail carries a stable
+  Message-ID (per outbox row), so mail programs recognise that repeat as the same message.
+"""
 
 import datetime
 import logging
+import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
 
 from .db import checkpoint_wal
 from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 10
+BATCH = 20
 BACKOFF_BASE = datetime.timedelta(minutes=1)
-BACKOFF_MAX = datetime.timedelta(hours=6)
 
 
 def backoff(attempts: int) -> datetime.timedelta:
-    """1, 2, 4, 8 ... minutes, at most 6 hours."""
-    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+    """1, 2, 4, 8 ... minutes, at most EMAIL_RETRY_MAX_MINUTES."""
+    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), datetime.timedelta(minutes=settings.EMAIL_RETRY_MAX_MINUTES))
 
 
 def queue_email(*, to: str, subject: str, body: str, purpose: str, erase_recipient_when_sent=False) -> OutgoingEmail:
     email = OutgoingEmail.objects.create(to=to, subject=subject, body=body, purpose=purpose,
                                          erase_recipient_when_sent=erase_recipient_when_sent,
                                          next_attempt_at=timezone.now())
-    send_email.enqueue(email.pk)
+    transaction.on_commit(flush_outbox.enqueue)
     return email
 
 
-@task()
-def send_email(email_id: int) -> str:
-    # No transaction around the SMTP conversation: on SQLite it would hold the write lock.
-    email = OutgoingEmail.objects.filter(pk=email_id).first()
-    if email is None or email.status != OutgoingEmail.Status.PENDING:
-        return "skipped"
+def message_id(email: OutgoingEmail) -> str:
+    """The same for every attempt at one outbox row (make_msgid would add a random part)."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    return f"<uitgaand-{email.pk}-{int(email.created_at.timestamp())}@{domain}>"
+
+
+def _due(now):
+    return OutgoingEmail.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
+
+
+def _claim(now) -> list[OutgoingEmail]:
+    """Up to BATCH due mails, claimed so that no other worker sends them meanwhile."""
+    with transaction.atomic():
+        ids = list(_due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "pk")
+                   .values_list("pk", flat=True)[:BATCH])
+        OutgoingEmail.objects.filter(pk__in=ids).update(
+            claimed_until=now + datetime.timedelta(seconds=settings.EMAIL_CLAIM_SECONDS))
+    return list(OutgoingEmail.objects.filter(pk__in=ids).order_by("next_attempt_at", "pk"))
+
+
+def _error_text(error: BaseException) -> str:
+    # The class and SMTP code only: a message text may quote the address.
+    code = getattr(error, "smtp_code", "") or next(iter(getattr(error, "recipients", {}).values()), ("",))[0]
+    return f"{type(error).__name__} {code}".strip()[:200]
+
+
+def _finish(email: OutgoingEmail, status: str, error: str = "") -> None:
+    now = timezone.now()
     email.attempts += 1
-    try:
-        EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to]).send()
-    except Exception as error:  # noqa: BLE001 - any failure is retried; the type is recorded
-        # The class and SMTP code only: a message text may quote the address.
-        email.last_error = f"{type(error).__name__} {getattr(error, 'smtp_code', '')}".strip()[:200]
-        if email.attempts >= MAX_ATTEMPTS:
+    email.status, email.last_error, email.claimed_until = status, error, None
+    if status == OutgoingEmail.Status.SENT:
+        email.sent_at, email.next_attempt_at = now, None
+    elif status == OutgoingEmail.Status.FAILED:
+        email.next_attempt_at = None
+    else:
+        email.next_attempt_at = now + backoff(email.attempts)
+        if now - email.created_at >= datetime.timedelta(hours=settings.EMAIL_GIVE_UP_HOURS):
             email.status, email.next_attempt_at = OutgoingEmail.Status.FAILED, None
-            if email.erase_recipient_when_sent:
-                email.to = ""
-        else:
-            email.next_attempt_at = timezone.now() + backoff(email.attempts)
-        email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "to"])
-        if email.erase_recipient_when_sent and not email.to:
-            checkpoint_wal()
-        logger.warning("email %s (%s) not sent, attempt %s: %s", email.pk, email.purpose, email.attempts,
-                       email.last_error)
-        if email.status == OutgoingEmail.Status.PENDING and default_task_backend.supports_defer:
-            send_email.using(run_after=email.next_attempt_at).enqueue(email.pk)
-        return "retry"
-    email.status, email.sent_at, email.next_attempt_at, email.last_error = (
-        OutgoingEmail.Status.SENT, timezone.now(), None, "")
-    if email.erase_recipient_when_sent:
+    erase = email.erase_recipient_when_sent and email.status != OutgoingEmail.Status.PENDING
+    if erase:
         email.to = ""
-    email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at", "to"])
-    if email.erase_recipient_when_sent:
+    email.save(update_fields=["attempts", "status", "last_error", "claimed_until", "sent_at", "next_attempt_at", "to"])
+    if erase:
         checkpoint_wal()
-    return "sent"
+
+
+def _permanent(error: BaseException) -> bool:
+    """The server refused the address itself (5xx): retrying will not help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _ in error.recipients.values())
+    return False
+
+
+def send_batch(now=None) -> tuple[int, int]:
+    """Claim and send one batch; (sent, not sent)."""
+    emails = _claim(now or timezone.now())
+    if not emails:
+        return 0, 0
+    sent = 0
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as error:  # noqa: BLE001 - the server is not there: every mail waits
+        for email in emails:
+            _finish(email, OutgoingEmail.Status.PENDING, _error_text(error))
+        logger.warning("mail server unavailable (%s); %d mail(s) wait", _error_text(error), len(emails))
+        return 0, len(emails)
+    try:
+        for position, email in enumerate(emails):
+            message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to],
+                                   connection=connection, headers={"Message-ID": message_id(email)})
+            try:
+                message.send()
+            except Exception as error:  # noqa: BLE001
+                if _permanent(error):
+                    _finish(email, OutgoingEmail.Status.FAILED, _error_text(error))
+                    continue
+                # The connection broke: this mail and the rest of the batch wait for the next round.
+                for waiting in emails[position:]:
+                    _finish(waiting, OutgoingEmail.Status.PENDING, _error_text(error))
+                logger.warning("mail server failed mid-batch (%s)", _error_text(error))
+                return sent, len(emails) - sent
+            _finish(email, OutgoingEmail.Status.SENT)
+            sent += 1
+    finally:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection may fail; nothing to do
+            pass
+    return sent, 0
+
+
+@task()
+def flush_outbox() -> str:
+    """Send due mail, batch after batch, until none is due or the server fails."""
+    total = 0
+    while True:
+        sent, failed = send_batch()
+        total += sent
+        if failed or not sent:
+            return f"{total} sent" + (f", {failed} waiting" if failed else "")
 
 
 def retry_due(now=None) -> int:
-    """Queue a send for every pending email whose next attempt is due: the safety net for mail
-    queued while no deferred tasks were possible. Returns how many were queued."""
+    """The scheduler's minute job: when mail is due (a retry's time came, or a send task was lost),
+    enqueue one flush. Returns how many mails are due."""
+    due = _due(now or timezone.now()).count()
+    if due:
+        flush_outbox.enqueue()
+    return due
+
+
+def waiting_long(now=None):
+    """Mail the back office should warn about: pending for over an hour, or failed."""
     now = now or timezone.now()
-    due = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
-    count = 0
-    for pk in due.values_list("pk", flat=True):
-        send_email.enqueue(pk)
-        count += 1
-    return count
+    return OutgoingEmail.objects.filter(
+        Q(status=OutgoingEmail.Status.PENDING, created_at__lt=now - datetime.timedelta(hours=1))
+        | Q(status=OutgoingEmail.Status.FAILED))
 
 
 def purge_sent(now=None) -> int:

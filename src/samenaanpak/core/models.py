@@ -140,13 +140,13 @@ class ContentPage(BasePage):
 
 class OutgoingEmail(models.Model):
     """Every email the site sends, kept until it is delivered (the outbox). A task sends it and
-    retries with back-off while the mail server is down; the back office lists what is unsent.
+    retries for days while the mail server is down; the back office lists what is unsent.
     Holds an address and a text, so sent mail is deleted after EMAIL_RETENTION_DAYS."""
 
     class Status(models.TextChoices):
         PENDING = "wacht", _("Wacht op verzending")
         SENT = "verzonden", _("Verzonden")
-        FAILED = "mislukt", _("Opgegeven na herhaalde fouten")
+        FAILED = "mislukt", _("Niet verzonden (adres geweigerd of een week geprobeerd)")
 
     to = models.EmailField(_("aan"), blank=True)
     # For mail to an anonymous reporter: once delivered, the address is erased at once.
@@ -158,6 +158,8 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     last_error = models.CharField(_("laatste fout"), max_length=200, blank=True)
     next_attempt_at = models.DateTimeField(_("volgende poging"), null=True, blank=True)
+    # A sender holds the row until then; a worker that died lets it go by itself (core.mail).
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
 

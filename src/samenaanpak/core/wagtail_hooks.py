@@ -1,8 +1,12 @@
+from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from . import mail
 from .models import OutgoingEmail
 from .permissions import NoAddPermissionPolicy
 
@@ -27,3 +31,27 @@ class OutgoingEmailViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_outgoing_email_viewset():
     return OutgoingEmailViewSet("uitgaande_email")
+
+
+class OutboxPanel(Component):
+    """On the back office's home page, for whoever may see the outbox: mail that waits long or failed."""
+
+    name = "outbox"
+    order = 50
+    template_name = "core/admin/outbox_panel.html"
+
+    def __init__(self, waiting, failed):
+        self.waiting, self.failed = waiting, failed
+
+    def get_context_data(self, parent_context):
+        return {"waiting": self.waiting, "failed": self.failed, "url": reverse("uitgaande_email:index")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_outbox_panel(request, panels):
+    if not request.user.has_perm("core.change_outgoingemail"):
+        return
+    counts = {status: 0 for status in OutgoingEmail.Status.values}
+    counts.update(mail.waiting_long().values_list("status").annotate(n=Count("pk")).order_by())
+    if counts[OutgoingEmail.Status.PENDING] or counts[OutgoingEmail.Status.FAILED]:
+        panels.append(OutboxPanel(counts[OutgoingEmail.Status.PENDING], counts[OutgoingEmail.Status.FAILED]))

@@ -8,8 +8,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from samenaanpak.core import mail
 from samenaanpak.core.models import OutgoingEmail
@@ -19,6 +19,13 @@ class Inbox(Message):
     def __init__(self):
         super().__init__()
         self.messages = []
+        self.refuse = set()  # addresses answered with "550 no such user"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     def handle_message(self, message):
         self.messages.append(message)
@@ -64,62 +71,106 @@ def db_tasks(settings):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=open("/dev/null", "w"))
+    call_command("worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=open("/dev/null", "w"))
+
+
+def queue(count=1, **fields):
+    """Queue mail as a view does: inside a transaction; the send task is enqueued when it commits."""
+    with transaction.atomic():
+        return [mail.queue_email(to=fields.get("to", f"p{i}@example.org"), subject="Onderwerp", body="Tekst met é",
+                                 purpose="test") for i in range(count)]
+
+
+def later(minutes):
+    """Every waiting mail's next attempt is due, as `minutes` later."""
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1),
+                                 created_at=timezone.now() - datetime.timedelta(minutes=minutes))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_email_is_delivered_by_the_worker(smtp, db_tasks):
-    email = mail.queue_email(to="anna@example.org", subject="Onderwerp", body="Tekst met é", purpose="test")
+def test_email_is_delivered_by_the_worker_with_a_stable_message_id(smtp, db_tasks):
+    [email] = queue()
     assert smtp.inbox.messages == []  # nothing is sent inside the request
     run_worker()
     email.refresh_from_db()
-    assert email.status == OutgoingEmail.Status.SENT and email.attempts == 1
+    assert email.status == OutgoingEmail.Status.SENT and email.attempts == 1 and email.claimed_until is None
     [message] = smtp.inbox.messages
-    assert message["To"] == "anna@example.org" and message["Subject"] == "Onderwerp"
+    assert message["To"] == "p0@example.org" and message["Subject"] == "Onderwerp"
+    assert message["Message-ID"] == mail.message_id(email) == mail.message_id(OutgoingEmail.objects.get())
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outage_then_recovery_loses_nothing(smtp, db_tasks):
+def test_outage_of_days_past_the_old_give_up_point_ends_with_every_mail_delivered_once(smtp, db_tasks):
+    """The old outbox gave up after 10 attempts (about 8.5 hours) and never tried again."""
     smtp.stop()
-    emails = [mail.queue_email(to=f"p{i}@example.org", subject="S", body="B", purpose="test") for i in range(3)]
+    emails = queue(3)
     run_worker()
     for email in emails:
         email.refresh_from_db()
         assert email.status == OutgoingEmail.Status.PENDING and email.attempts == 1
         assert email.last_error.startswith(("ConnectionRefusedError", "SMTPServerDisconnected", "OSError"))
-        assert email.next_attempt_at > timezone.now()
-    # The retries wait in the queue for their time (back-off), surviving a worker restart.
-    waiting = DBTaskResult.objects.filter(status="READY", run_after__isnull=False)
-    assert waiting.count() == 3
+        assert timezone.now() < email.next_attempt_at <= timezone.now() + datetime.timedelta(minutes=1)
+    for minutes in range(60, 3 * 24 * 60, 240):  # three days of a dead server, a round every few hours
+        later(minutes)
+        assert mail.retry_due() == 3  # the scheduler's minute job
+        run_worker()
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.PENDING}
+    assert OutgoingEmail.objects.first().attempts > 10
+    assert OutgoingEmail.objects.first().next_attempt_at <= timezone.now() + datetime.timedelta(minutes=2)
 
     smtp.start()
-    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now() - datetime.timedelta(seconds=1))
+    later(3 * 24 * 60)
+    mail.retry_due()
     run_worker()
     assert sorted(m["To"] for m in smtp.inbox.messages) == ["p0@example.org", "p1@example.org", "p2@example.org"]
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.SENT}
+    run_worker()
+    mail.retry_due()
+    run_worker()
+    assert len(smtp.inbox.messages) == 3  # nothing twice
 
 
-@pytest.mark.django_db
-def test_backoff_grows_and_is_capped():
+def test_backoff_grows_and_is_capped(settings):
+    settings.EMAIL_RETRY_MAX_MINUTES = 2
     assert mail.backoff(1) == datetime.timedelta(minutes=1)
-    assert mail.backoff(4) == datetime.timedelta(minutes=8)
-    assert mail.backoff(30) == datetime.timedelta(hours=6)
+    assert mail.backoff(2) == datetime.timedelta(minutes=2)
+    assert mail.backoff(30) == datetime.timedelta(minutes=2)
 
 
 @pytest.mark.django_db
-def test_gives_up_after_max_attempts_and_keeps_the_row(settings):
+def test_gives_up_only_after_a_week_and_then_tells_the_beheerder(settings, client, verified_login):
+    from samenaanpak.tests.factories import UserFactory
+
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 1
-    email = mail.queue_email(to="x@example.org", subject="S", body="B", purpose="test")  # immediate backend
-    for _ in range(mail.MAX_ATTEMPTS):
-        mail.send_email.call(email.pk)
+    [email] = queue()
+    OutgoingEmail.objects.update(created_at=timezone.now() - datetime.timedelta(days=6))
+    mail.send_batch()
     email.refresh_from_db()
-    assert email.status == OutgoingEmail.Status.FAILED and email.attempts == mail.MAX_ATTEMPTS
-    assert "x@example.org" not in email.last_error
+    assert email.status == OutgoingEmail.Status.PENDING and "x@" not in email.last_error
+    verified_login(client, UserFactory(username="beheer", is_superuser=True))
+    html = client.get("/beheer/").content.decode()
+    assert "1 e-mail wacht al langer dan een uur op de mailserver" in html
+    later(8 * 24 * 60)
+    mail.send_batch()
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.FAILED
+    assert "1 e-mail kon niet worden verstuurd" in client.get("/beheer/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_address_the_server_refuses_for_good_fails_at_once_and_the_rest_go(smtp, db_tasks):
+    smtp.inbox.refuse = {"weg@example.org"}
+    queue(1, to="weg@example.org")
+    queue(1, to="er@example.org")
+    run_worker()
+    statuses = dict(OutgoingEmail.objects.values_list("to", "status"))
+    assert statuses == {"weg@example.org": OutgoingEmail.Status.FAILED, "er@example.org": OutgoingEmail.Status.SENT}
+    assert OutgoingEmail.objects.get(to="weg@example.org").last_error == "SMTPRecipientsRefused 550"
 
 
 @pytest.mark.django_db
-def test_daily_sweep_requeues_due_mail_and_purges_old_sent_mail(settings):
+def test_daily_work_purges_old_sent_mail_and_the_minute_job_sends_due_mail(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     due = OutgoingEmail.objects.create(to="a@example.org", subject="S", body="B", purpose="test",
                                        next_attempt_at=timezone.now() - datetime.timedelta(minutes=1))
@@ -127,6 +178,7 @@ def test_daily_sweep_requeues_due_mail_and_purges_old_sent_mail(settings):
                                        status=OutgoingEmail.Status.SENT)
     OutgoingEmail.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=31))
     call_command("run_daily_tasks", stdout=open("/dev/null", "w"))
+    assert not OutgoingEmail.objects.filter(pk=old.pk).exists()
+    call_command("scheduler", "--once", stdout=open("/dev/null", "w"))  # immediate task backend in tests
     due.refresh_from_db()
     assert due.status == OutgoingEmail.Status.SENT
-    assert not OutgoingEmail.objects.filter(pk=old.pk).exists()

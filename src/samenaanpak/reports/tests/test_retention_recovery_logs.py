@@ -50,7 +50,8 @@ def test_audit_entries_are_deleted_after_two_years(meldpunt):
     assert list(AuditEntry.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
-def test_daily_digest_tells_team_members_what_waits_without_content_or_time(client, meldpunt, mailoutbox):
+def test_daily_digest_tells_team_members_what_waits_without_content_or_time(client, meldpunt, mailoutbox,
+                                                                          django_capture_on_commit_callbacks):
     user = handler()
     user.email = "behandelaar@example.org"
     user.save()
@@ -58,7 +59,8 @@ def test_daily_digest_tells_team_members_what_waits_without_content_or_time(clie
     submit(client)
     late = Report.objects.order_by("pk").last()
     Report.objects.filter(pk=late.pk).update(due_on=today() - datetime.timedelta(days=1), new_from_reporter=True)
-    assert daily.run().endswith("1 digest(s) queued")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert daily.run().endswith("1 digest(s) queued")
     mail = mailoutbox[0]
     assert mail.to == ["behandelaar@example.org"]
     assert "2 nieuwe meldingen" in mail.body and "1 melding met nieuwe informatie" in mail.body
