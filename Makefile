@@ -38,12 +38,14 @@ run: db
 	PORT=$(PORT) SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(UV) run --frozen honcho start -f Procfile.dev
 
 ## serve: production mode (gunicorn, DEBUG off, WhiteNoise with compressed manifest storage)
-# On this machine it runs over plain http, so the redirect to https is off; everything else is as
-# in production. A real deployment sets these variables itself (docs/configuration.md).
+# On this machine it runs over plain http, so the redirect to https and the Secure flag of the
+# cookies are off (a browser keeps no Secure cookie from http: every form would fail); everything
+# else is as in production. A real deployment sets these variables itself (docs/configuration.md).
 PROD_ENV = SAMENAANPAK_ENV=production \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat $${VAR_DIR:-var}/secret_key)}" \
 	REPORT_RECEIPT_PEPPER="$${REPORT_RECEIPT_PEPPER:-dev-pepper:$$(cat $${VAR_DIR:-var}/secret_key)}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
+	SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-0}" CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-0}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" \
 	EMAIL_URL="$${EMAIL_URL:-smtp://127.0.0.1:25}"

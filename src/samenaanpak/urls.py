@@ -29,3 +29,4 @@ urlpatterns += [path("", include(wagtail_urls))]
 
 handler400 = "samenaanpak.core.views.bad_request"
 handler404 = "samenaanpak.core.views.page_not_found"
+handler500 = "samenaanpak.core.views.server_error"

@@ -1,15 +1,17 @@
 import datetime
+import sys
 import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
@@ -122,6 +124,40 @@ def bad_request(request, exception=None):
         response = render(request, "400.html", context, status=400)
     except Exception:  # noqa: BLE001 - the error page itself must not fail
         response = HttpResponse(render_to_string("core/bad_request_plain.html", context), status=400)
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+    return response
+
+
+# Fields that are never shown back: secrets, and the form machinery.
+_NOT_ECHOED = ("csrfmiddlewaretoken", "started", "website", "receipt", "password", "wachtwoord", "token", "otp")
+_TYPED_LABELS = {"text": gettext_lazy("Uw tekst"), "description": gettext_lazy("Uw beschrijving"),
+                 "where": gettext_lazy("Waar"), "name": gettext_lazy("Naam"), "email": gettext_lazy("E-mailadres"),
+                 "phone": gettext_lazy("Telefoonnummer")}
+
+
+def server_error(request):
+    """Django's 500, except when the database cannot be reached: then 503 with a page, built without
+    the database, that says plainly that nothing was sent and gives back what was typed."""
+    from django.template.loader import render_to_string
+    from django.utils.cache import add_never_cache_headers
+
+    from .resilience import CONNECTION_ERRORS
+
+    if not isinstance(sys.exc_info()[1], CONNECTION_ERRORS):
+        return HttpResponseServerError(render_to_string("500.html"))
+    posted = request.method == "POST"
+    typed = []
+    if posted:
+        try:
+            fields = request.POST.items()
+        except Exception:  # noqa: BLE001 - an unreadable body: nothing to give back
+            fields = []
+        for name, value in fields:
+            if value.strip() and not any(part in name.lower() for part in _NOT_ECHOED):
+                typed.append((_TYPED_LABELS.get(name.split("-")[-1], name), value[:10000]))
+    response = HttpResponse(render_to_string("503.html", {"posted": posted, "typed": typed}), status=503)
+    response["Retry-After"] = "120"
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
     return response

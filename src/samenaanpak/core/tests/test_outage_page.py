@@ -1,0 +1,52 @@
+"""While the database cannot be reached, people get a Dutch 503 that says nothing was sent and gives
+back what they typed: never Django's 500, never a page that pretends to have worked."""
+
+import pytest
+from django.db import OperationalError
+from django.db.backends import utils
+from django.test import Client
+
+from samenaanpak.core.public_forms import start_token
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def database_away(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection to server at \"127.0.0.1\", port 5432 failed: Connection refused")
+
+    def away():
+        monkeypatch.setattr(utils.CursorWrapper, "execute", refuse)
+        monkeypatch.setattr(utils.CursorWrapper, "executemany", refuse)
+
+    return away
+
+
+def test_a_page_during_an_outage_is_a_dutch_503(meldpunt, database_away):
+    client = Client(raise_request_exception=False)
+    database_away()
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert "De site is even niet beschikbaar" in html and "0800-0113" in html
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(("url", "data", "typed"), [
+    ("/vragen/", {"text": "Mijn vraag over mijn zoon", "topic": "hulp", "name": "Anna", "email": "", "consent": "on",
+                  "website": ""}, ["Mijn vraag over mijn zoon", "Anna"]),
+    ("/melden/", {"category": "1", "description": "Er wordt gedeald bij de brug", "where": "", "place": "",
+                  "when": "", "name": "", "email": "", "phone": "", "website": ""}, ["Er wordt gedeald bij de brug"]),
+])
+def test_a_form_sent_during_an_outage_says_nothing_was_sent_and_gives_the_text_back(meldpunt, database_away, url,
+                                                                                     data, typed):
+    client = Client(raise_request_exception=False)
+    database_away()
+    response = client.post(url, {**data, "started": start_token(0)})
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "niet aangekomen en niet opgeslagen" in html
+    for value in typed:
+        assert value in html
+    assert "started" not in html.split("<main>")[1]  # the form machinery is not shown back
