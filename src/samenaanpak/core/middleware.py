@@ -79,6 +79,7 @@ class RequireTwoFactorMiddleware:
             return None
         if user_has_device(user, confirmed=True):
             logout(request)  # the request goes on as anonymous
+            request.user.is_verified = lambda: False  # as django_otp gives every user
             in_back_office = request.path.startswith(settings.CSP_ADMIN_PATH_PREFIX)
             if in_back_office and request.path != reverse("two_factor:login"):
                 return redirect_to_login(request.get_full_path())

@@ -79,14 +79,6 @@ class SetupView(library.SetupView):
             return redirect("wagtailadmin_home")
         return super().dispatch(request, *args, **kwargs)
 
-    def post(self, *args, **kwargs):
-        # A step name the wizard does not know (an old form, a crafted request) starts it again
-        # instead of failing with a server error.
-        if self.request.POST.get(f"{self.prefix}-current_step") not in self.get_form_list():
-            self.storage.reset()
-            return self.render(self.get_form())
-        return super().post(*args, **kwargs)
-
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form, **kwargs)
         if "secret_key" in context:  # in groups of four, easier to type over
