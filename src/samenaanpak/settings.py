@@ -249,6 +249,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # can reach the back office must have a verified TOTP device (core.middleware).
 LOGIN_URL = "two_factor:login"
 WAGTAILADMIN_LOGIN_URL = "two_factor:login"
+WAGTAIL_FRONTEND_LOGIN_URL = "two_factor:login"  # pages restricted to signed-in users (urls.py also
+# redirects Wagtail's own password-only /_util/login/ and /beheer/login/ here)
 LOGIN_REDIRECT_URL = "wagtailadmin_home"
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 # Limited per client and per address, and sent through the outbox (core.auth_forms).

@@ -1,15 +1,22 @@
 from django.conf import settings
 from django.urls import include, path
-from two_factor.urls import urlpatterns as two_factor_urls
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from samenaanpak.core import two_factor
 from samenaanpak.core import views as core_views
 
+# The only login is the two-factor one: Wagtail's password-only logins (the back office's and the
+# front end's `/_util/login/`) redirect to it and never sign anyone in.
+to_two_factor_login = RedirectView.as_view(pattern_name="two_factor:login", query_string=True)
+
 urlpatterns = [
-    path("beheer/", include(two_factor_urls)),
+    path("beheer/login/", to_two_factor_login),
+    path("_util/login/", to_two_factor_login),
+    path("beheer/", include(two_factor)),
     path("beheer/", include(wagtailadmin_urls)),
     path("documenten/", include(wagtaildocs_urls)),
     path("zoeken/", core_views.search, name="search"),

@@ -1,12 +1,13 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
-from two_factor.utils import default_device
+from django.utils.http import urlencode
+from django_otp import user_has_device
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -44,35 +45,52 @@ class SecurityHeadersMiddleware:
 
 
 class RequireTwoFactorMiddleware:
-    """Every back-office request needs a user verified with a second factor (TOTP).
+    """A signed-in session has entered a code from the user's authenticator app, or it is signed
+    out: on every path, not only the back office (docs/architecture.md, "Two-factor sign-in").
 
-    - Wagtail's own password-only login page sends people to the two-factor login.
-    - A signed-in user without a device is sent to set one up; nothing else opens until then.
-    - A signed-in user with a device who did not enter a code this session signs in again."""
+    - A user with a confirmed device whose session did not enter a code (a session from before
+      2FA, or one whose user finished a setup in another browser) is signed out; under /beheer/ they
+      are sent to the two-factor login.
+    - A user without a device may set one up after the password, and nothing else: the exact paths
+      of ENROLMENT_URL_NAMES open, every other request goes to the setup.
+    Requests without a session cookie are anonymous and not looked at, so public pages stay
+    cacheable (reading the session would add "Vary: Cookie")."""
+
+    # Exact paths, never prefixes: Wagtail's own account page (email, password) lives at
+    # /beheer/account/, right next to the two-factor pages.
+    ENROLMENT_URL_NAMES = (
+        "two_factor:setup", "two_factor:qr", "two_factor:login", "wagtailadmin_logout",
+        # loaded in the background by every Wagtail page, the setup page too
+        "wagtailadmin_sprite", "wagtailadmin_javascript_catalog",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.TWO_FACTOR_REQUIRED and request.path.startswith(settings.CSP_ADMIN_PATH_PREFIX):
+        if settings.TWO_FACTOR_REQUIRED and settings.SESSION_COOKIE_NAME in request.COOKIES:
             response = self._check(request)
             if response is not None:
                 return response
         return self.get_response(request)
 
     def _check(self, request):
-        if request.path == reverse("wagtailadmin_login"):
-            return redirect_to_login(request.GET.get("next", reverse("wagtailadmin_home")))
-        two_factor_prefix = reverse("two_factor:login").rsplit("login/", 1)[0]
-        if request.path.startswith(two_factor_prefix) or request.path == reverse("wagtailadmin_logout"):
-            return None
         user = request.user
         if not user.is_authenticated or user.is_verified():
-            return None  # anonymous users meet Wagtail's own login redirect
-        if default_device(user):
-            logout(request)
-            return redirect_to_login(request.get_full_path())
-        return redirect(reverse("two_factor:setup"))
+            return None
+        if user_has_device(user, confirmed=True):
+            logout(request)  # the request goes on as anonymous
+            request.user.is_verified = lambda: False  # as django_otp gives every user
+            in_back_office = request.path.startswith(settings.CSP_ADMIN_PATH_PREFIX)
+            if in_back_office and request.path != reverse("two_factor:login"):
+                return redirect_to_login(request.get_full_path())
+            return None
+        setup = reverse("two_factor:setup")
+        if request.path in {reverse(name) for name in self.ENROLMENT_URL_NAMES}:
+            return None
+        if request.method == "GET":  # after the setup, on to the page that was asked for
+            return redirect(f"{setup}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")
+        return redirect(setup)
 
 
 class LanguageMiddleware:

@@ -3,7 +3,11 @@
 At login (reports.auth) the member's private key is unwrapped with the password and kept for the
 session only, encrypted: the ciphertext lives in the server-side session, the key that opens it
 in an HttpOnly cookie limited to /beheer/. Neither half alone (a session table in a dump, or a
-stolen cookie without the session) opens anything."""
+stolen cookie without the session) opens anything.
+
+The password comes before the second factor, so the key is unwrapped into a session that has not
+entered a code yet. It stays pending there: member_private_key() hands it out only to the user it
+was unwrapped for, and only once the session is verified with a code (docs/meldpunt.md)."""
 
 import base64
 import contextvars
@@ -33,14 +37,30 @@ def user_teams(user):
     return Team.objects.filter(group__in=user.groups.all())
 
 
-def _remember(request, private_key: bytes) -> None:
+def _remember(request, user, private_key: bytes) -> None:
     cookie_key = nacl.utils.random(nacl.secret.SecretBox.KEY_SIZE)
-    request.session[SESSION_KEY] = base64.b64encode(nacl.secret.SecretBox(cookie_key).encrypt(private_key)).decode()
+    sealed = base64.b64encode(nacl.secret.SecretBox(cookie_key).encrypt(private_key)).decode()
+    # Bound to the user: the password step runs in a session that is still anonymous, and a
+    # different user might finish signing in with it.
+    request.session[SESSION_KEY] = {"user": str(user.pk), "sealed": sealed}
     request._report_key_cookie = base64.urlsafe_b64encode(cookie_key).decode()  # set by the middleware
 
 
+def _verified_user(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    is_verified = getattr(user, "is_verified", None)  # installed by django_otp's middleware
+    return user if is_verified is not None and is_verified() else None
+
+
 def member_private_key(request) -> bytes | None:
-    sealed = request.session.get(SESSION_KEY)
+    """The member key of the signed-in user, only in a session verified with a second factor."""
+    user = _verified_user(request)
+    stored = request.session.get(SESSION_KEY)
+    if user is None or not isinstance(stored, dict) or stored.get("user") != str(user.pk):
+        return None
+    sealed = stored.get("sealed")
     # Right after the login the cookie is only on its way to the browser.
     cookie = getattr(request, "_report_key_cookie", None) or request.COOKIES.get(COOKIE_NAME)
     if not sealed or not cookie:
@@ -62,7 +82,7 @@ def unlock(request, user, password: str) -> str:
     private, outcome = _open_or_create_member_key(user, password)
     for team in teams:
         _bootstrap_team_key(team, user, private)
-    _remember(request, private)
+    _remember(request, user, private)
     return outcome
 
 
