@@ -312,6 +312,7 @@ WAGTAILEMBEDS_FINDERS = []  # no oEmbed: pages never pull content from other ori
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the back office makes no calls to wagtail.org
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_COMMENTS_ENABLED = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # avatars never come from gravatar.com (the CSP blocks it anyway)
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
