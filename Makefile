@@ -70,7 +70,7 @@ compile-messages:
 
 ## messages: extract the translatable strings into the nl and en message files
 messages: install
-	cd src/samenaanpak && ../../.venv/bin/django-admin makemessages -l nl -l en --ignore=templates/two_factor --settings=samenaanpak.settings
+	cd src/samenaanpak && ../../.venv/bin/django-admin makemessages -l nl -l en --settings=samenaanpak.settings
 
 ## bench: the performance benchmark (see bench/README.md)
 bench: install
