@@ -2,83 +2,18 @@
 recovery: nothing is lost, and the database-backed task queue retries with back-off."""
 
 import datetime
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from samenaanpak.core import mail
 from samenaanpak.core.models import OutgoingEmail
-
-
-class Inbox(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-        self.refuse = set()  # addresses answered with "550 no such user"
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 No such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class SMTPServer:
-    """A real SMTP server on loopback; stop() and start() simulate an outage."""
-
-    def __init__(self):
-        self.inbox, self.port, self.controller = Inbox(), free_port(), None
-
-    def start(self):
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def db_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+from samenaanpak.tests.smtp import free_port, queue_mail as queue
 
 
 def run_worker():
     call_command("worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=open("/dev/null", "w"))
-
-
-def queue(count=1, **fields):
-    """Queue mail as a view does: inside a transaction; the send task is enqueued when it commits."""
-    with transaction.atomic():
-        return [mail.queue_email(to=fields.get("to", f"p{i}@example.org"), subject="Onderwerp", body="Tekst met é",
-                                 purpose="test") for i in range(count)]
 
 
 def later(minutes):
