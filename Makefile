@@ -51,7 +51,7 @@ PROD_ENV = SAMENAANPAK_ENV=production \
 	EMAIL_URL="$${EMAIL_URL:-smtp://127.0.0.1:25}"
 serve: db
 	$(PROD_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(PROD_ENV) PORT=$(PORT) $(UV) run --frozen honcho start -f Procfile
+	$(PROD_ENV) PORT=$(PORT) $(PY) scripts/serve.py
 
 ## admin: create a back-office account (Beheerder); two-factor setup follows at the first login
 admin: install

@@ -7,7 +7,7 @@ Run with `make bench`. It
    on another port serving saved copies of the same pages,
 3. loads each page with wrk (keep-alive) against both and prints requests/s, p50/p99 latency and
    the ratio to nginx; then again behind Django's per-site cache (Redis) and behind the shipped
-   nginx micro-cache (deploy/nginx.conf),
+   nginx micro-cache (deploy/nginx-site.conf.template),
 4. prints the queries per page and the compressed page weight (HTML + CSS + JS),
 5. adds 10,000 actions (20,000 history rows) and 1,000 updates and shows the query counts again.
 
@@ -25,12 +25,13 @@ import socket
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "deploy"))
+import nginx_conf  # noqa: E402 - deploy/nginx_conf.py renders the shipped configuration
 OUT = ROOT / "bench" / "out"
 PAGES = {"home": "/", "plan": "/plan-van-aanpak/", "denktank": "/denktanks/preventie/"}
 # Measured for queries and weight only: the meldpunt's pages are never cached (no-store), and the
@@ -79,37 +80,16 @@ def wrk(url):
     return {"rps": rps, "p50": pct(50), "p99": pct(99), "errors": int(errors.group(1)) if errors else 0}
 
 
-def start_nginx(port, docroot, conf_template=None, upstream_port=None):
+def start_nginx(port, docroot, site=False, upstream_port=None):
+    """nginx serving `docroot` as static files, or (site=True) the shipped site configuration."""
     conf_dir = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
-    conf_dir.chmod(0o755)  # nginx workers run as an unprivileged user and write the cache here
-    if conf_template is None:
-        server = f"""
+    server = None if site else f"""
         server {{
             listen 127.0.0.1:{port};
             root {docroot};
             location / {{ try_files $uri $uri/index.html =404; }}
         }}"""
-    else:
-        server = conf_template.read_text().replace("{{PORT}}", str(port)).replace(
-            "{{UPSTREAM}}", f"127.0.0.1:{upstream_port}").replace("{{CACHE_DIR}}", str(conf_dir / "cache"))
-    conf = conf_dir / "nginx.conf"
-    conf.write_text(textwrap.dedent(f"""
-        worker_processes 1;
-        pid {conf_dir}/nginx.pid;
-        error_log {conf_dir}/error.log;
-        events {{ worker_connections 1024; }}
-        http {{
-            access_log off;
-            keepalive_requests 100000;
-            types {{ text/html html; text/css css; }}
-            default_type text/html;
-            client_body_temp_path {conf_dir}/body;
-            proxy_temp_path {conf_dir}/proxy;
-            fastcgi_temp_path {conf_dir}/fastcgi;
-            uwsgi_temp_path {conf_dir}/uwsgi;
-            scgi_temp_path {conf_dir}/scgi;
-            {server}
-        }}"""))
+    conf = nginx_conf.write(conf_dir, port=port, upstream=f"127.0.0.1:{upstream_port}", server=server)
     subprocess.run(["nginx", "-c", str(conf), "-p", str(conf_dir)], check=True)
     return conf_dir
 
@@ -219,7 +199,9 @@ def main():
     shutil.rmtree(OUT, ignore_errors=True)
     (OUT / "static").mkdir(parents=True)
     port, static_port, proxy_port = free_port(), free_port(), free_port()
-    env = {**os.environ, "VAR_DIR": str(OUT / "var"), "PORT": str(port), "BIND": "127.0.0.1"}
+    # SERVE_PROXY=0: gunicorn alone on the port, so that "uncached" measures the application; the
+    # shipped nginx is measured separately below.
+    env = {**os.environ, "VAR_DIR": str(OUT / "var"), "PORT": str(port), "BIND": "127.0.0.1", "SERVE_PROXY": "0"}
     results, servers = [], []
 
     def serve(extra_env):
@@ -259,7 +241,7 @@ def main():
 
     app = serve({"REDIS_URL": redis_url})
     try:
-        proxy = start_nginx(proxy_port, None, ROOT / "deploy" / "nginx-site.conf.template", port)
+        proxy = start_nginx(proxy_port, None, site=True, upstream_port=port)
         servers.append(proxy)
         results += run_load(f"http://127.0.0.1:{proxy_port}", static_base, "nginx-microcache")
     finally:
