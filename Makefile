@@ -5,7 +5,7 @@ UV ?= uv
 PY := $(UV) run --frozen python
 PORT ?= 8000
 
-.PHONY: run test serve admin install db messages compile-messages bench clean
+.PHONY: run test serve admin install db messages compile-messages bench chaos clean
 
 ## install: Python packages (uv, from uv.lock) and the CSS packages (npm, from package-lock.json)
 install: .venv/.installed node_modules/.installed src/samenaanpak/static/vendor/utrecht-components.css
@@ -75,6 +75,11 @@ messages: install
 ## bench: the performance benchmark (see bench/README.md)
 bench: install
 	$(PY) bench/run.py
+
+## chaos: slow clients and a database outage against make serve, with figures (bench/chaos.py;
+## needs PostgreSQL on 127.0.0.1 and nginx)
+chaos: install
+	$(PY) bench/chaos.py
 
 clean:
 	rm -rf var/static var/cache
