@@ -3,7 +3,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samenaanpak.core.public_forms import PublicFormMixin
-from samenaanpak.core.text import clean_text
 
 from . import crypto
 from .models import Category, Place
@@ -137,16 +136,17 @@ class LookupForm(forms.Form):
                   "zoals 7KQ2-M9XD-4HTE-PB31-ZW8C.")) from None
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PublicFormMixin, forms.Form):
+    """The reporter's addition or answer. From the form kit only the text cleaning and the
+    duplicate key (a double click adds the message once); the reporter is already known by the code."""
+
+    text_fields = ("text",)
 
     text = forms.CharField(label=_("Aanvulling of antwoord"), widget=forms.Textarea(attrs={"rows": 6}),
                            error_messages={"required": _("Schrijf eerst uw aanvulling of antwoord.")})
     photos = PhotosField(label=_("Foto's (niet verplicht, hoogstens 3)"), required=False)
 
     def __init__(self, data=None, files=None, *args, upload_notes=None, **kwargs):
-        if data is not None:
-            data = data.copy()
-            data["text"] = clean_text(data.get("text", ""))
         super().__init__(data, files, *args, **kwargs)
         self.upload_notes = upload_notes or NO_UPLOADS
         for name, field in self.fields.items():

@@ -310,8 +310,15 @@ def _reply(request, page, report, private_key, sid):
     form = _bound_form(request, ReplyForm)
     sent = False
     if form.is_valid():
-        vault.add_message(report, Message.Kind.FROM_REPORTER, form.cleaned_data["text"],
-                          photos=form.cleaned_data["photos"])
+        # A repeat of the same filled-in form (double click) adds nothing the second time.
+        if form.submission_key() is None or form.reserve():
+            try:
+                vault.add_message(report, Message.Kind.FROM_REPORTER, form.cleaned_data["text"],
+                                  photos=form.cleaned_data["photos"])
+            except BaseException:
+                if form.submission_key():
+                    form.release()
+                raise
         form, sent = ReplyForm(), True
     return _set_session(_show_report(request, page, report, private_key, form, sent=sent), report, private_key, sid)
 

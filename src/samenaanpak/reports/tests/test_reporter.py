@@ -332,3 +332,13 @@ def test_category_of_a_team_without_a_key_is_not_offered_and_never_a_500(client,
     response, receipt = submit(client, category=category.pk)
     assert response.status_code == 200 and receipt is None
     assert "Kies een van de onderwerpen" in response.content.decode() and Report.objects.count() == 0
+
+
+def test_a_double_click_on_a_reply_adds_it_once(client, meldpunt):
+    _, receipt = submit(client)
+    page = _open(client, receipt).content.decode()
+    started = page.split('name="started" value="')[1].split('"')[0]
+    for _ in range(2):
+        response = client.post("/melden/mijn-melding/", {"text": "Het was een blauwe auto.", "started": started})
+        assert "Uw aanvulling is verstuurd" in response.content.decode()
+    assert Message.objects.count() == 1
