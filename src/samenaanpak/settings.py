@@ -225,7 +225,9 @@ REPORT_CLIENT_HOURLY_PHOTOS = env.int("REPORT_CLIENT_HOURLY_PHOTOS", default=15)
 REPORT_HOURLY_PHOTO_CAP = env.int("REPORT_HOURLY_PHOTO_CAP", default=300)  # all reporters together
 # A JPEG is decoded at a reduced scale (libjpeg's draft mode), so a large phone photo stays cheap;
 # a PNG cannot be, so its limit is lower. Larger is refused as a possible decompression bomb.
-REPORT_PHOTO_MAX_PIXELS = env.int("REPORT_PHOTO_MAX_PIXELS", default=100_000_000)
+REPORT_PHOTO_MAX_PIXELS = env.int("REPORT_PHOTO_MAX_PIXELS", default=50_000_000)
+# A progressive JPEG is decoded whole (every coefficient in memory): 12 megapixels of RGB.
+REPORT_PROGRESSIVE_MAX_SAMPLES = env.int("REPORT_PROGRESSIVE_MAX_SAMPLES", default=36_000_000)
 REPORT_PNG_MAX_PIXELS = env.int("REPORT_PNG_MAX_PIXELS", default=16_000_000)
 REPORT_PHOTO_MAX_SIDE = 2560  # stored photos are scaled down to this many pixels on the long side
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Samenaanpak <noreply@localhost>")
@@ -331,7 +333,9 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Behind the reverse proxy every request comes from the proxy: rate limits use this header instead.
 TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="")
-AXES_IPWARE_META_PRECEDENCE_ORDER = [h for h in (TRUSTED_CLIENT_IP_HEADER, "REMOTE_ADDR") if h]
+# The lockout counts the same client as the rate limits (django-ipware is not installed, so axes
+# would otherwise see only REMOTE_ADDR: behind the proxy one address for everyone).
+AXES_CLIENT_IP_CALLABLE = "samenaanpak.core.http.client_address"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "samenaanpak.core.views.csrf_failure"
 PERMISSIONS_POLICY = (

@@ -83,11 +83,23 @@ class PublicFormMixin:
         return message
 
     # --- duplicate submits -----------------------------------------------------------------------
+    def fingerprint(self) -> bytes:
+        """The start token together with everything sent: the same filled-in form again, and only
+        that. (The token alone would let whoever saw it claim someone else's submission.)"""
+        parts = []
+        for name in sorted(self.data.keys()):
+            if name != "csrfmiddlewaretoken":
+                values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
+                parts += [name, *map(str, values)]
+        for name in sorted(self.files.keys()) if self.files else ():
+            parts += [name, *(f"{upload.name}:{upload.size}" for upload in self.files.getlist(name))]
+        return "\x1f".join(parts).encode()
+
     def submission_key(self) -> str | None:
         """Identifies this one filled-in form (None without a valid token)."""
         if self._started_at() is None:
             return None
-        digest = hashlib.sha256(self.data["started"].encode()).hexdigest()[:32]
+        digest = hashlib.sha256(b"key\x1f" + self.fingerprint()).hexdigest()[:32]
         return f"submitted:{type(self).__name__}:{digest}"
 
     def reserve(self) -> bool:

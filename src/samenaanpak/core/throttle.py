@@ -202,6 +202,10 @@ class Limit:
         """Count `cost` units for `ident`; True while still within the limit."""
         return self.add(ident, cost) <= self.maximum
 
+    def reached(self, ident: str = "all") -> bool:
+        """True when the next unit would be over the limit (counts nothing)."""
+        return self.used(ident) + 1 > self.maximum
+
     def used(self, ident: str = "all") -> float:
         index, elapsed = self._position()
         return store().get(self._key(ident, index), 0) + store().get(self._key(ident, index - 1), 0) * (1 - elapsed)

@@ -153,9 +153,10 @@ def server_error(request):
             fields = request.POST.items()
         except Exception:  # noqa: BLE001 - an unreadable body: nothing to give back
             fields = []
-        for name, value in fields:
-            if value.strip() and not any(part in name.lower() for part in _NOT_ECHOED):
-                typed.append((_TYPED_LABELS.get(name.split("-")[-1], name), value[:10000]))
+        for name, value in fields:  # only what a person typed, with a label they recognise
+            label = _TYPED_LABELS.get(name.split("-")[-1])
+            if label and value.strip() and not any(part in name.lower() for part in _NOT_ECHOED):
+                typed.append((label, value[:10000]))
     response = HttpResponse(render_to_string("503.html", {"posted": posted, "typed": typed}), status=503)
     response["Retry-After"] = "120"
     add_never_cache_headers(response)

@@ -5,6 +5,7 @@ import contextvars
 import datetime
 import logging
 import traceback
+import urllib.parse
 
 REPORTER_PATH_PREFIX = "/melden/"
 in_reporter_request = contextvars.ContextVar("in_reporter_request", default=False)
@@ -27,7 +28,9 @@ class ReporterLogFilter(logging.Filter):
     and exact time (only the date remains)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not (in_reporter_request.get() or REPORTER_PATH_PREFIX.rstrip("/") in _safe_message(record)):
+        # Decoded: /%6Delden/ is served as the meldpunt too, and its request line must not pass.
+        message = urllib.parse.unquote(_safe_message(record)).lower()
+        if not (in_reporter_request.get() or REPORTER_PATH_PREFIX.rstrip("/") in message):
             return True
         if record.name in REQUEST_LINE_LOGGERS:
             return False

@@ -25,8 +25,12 @@ def _open(data: bytes) -> Image.Image:
     """Open and decode, refusing anything but JPEG and PNG and anything with too many pixels
     before a single pixel is decoded."""
     image = Image.open(io.BytesIO(data), formats=FORMATS)
+    pixels = image.width * image.height
     limit = settings.REPORT_PNG_MAX_PIXELS if image.format == "PNG" else settings.REPORT_PHOTO_MAX_PIXELS
-    if image.width * image.height > limit:
+    # A progressive JPEG keeps every coefficient of the whole image in memory, whatever the draft
+    # scale (a 1.5 MB, 100-megapixel CMYK file took 860 MB): its limit counts samples, not pixels.
+    progressive = image.format == "JPEG" and image.info.get("progressive")
+    if pixels > limit or (progressive and pixels * len(image.getbands()) > settings.REPORT_PROGRESSIVE_MAX_SAMPLES):
         raise Image.DecompressionBombError("too many pixels")
     side = settings.REPORT_PHOTO_MAX_SIDE
     if image.format == "JPEG":

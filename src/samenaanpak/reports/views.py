@@ -65,24 +65,28 @@ def _over_limits(request) -> str | None:
     return None
 
 
-def _photos_over_budget(request) -> bool:
-    """Photos are counted before any is decoded: decoding is what costs the server time and memory."""
+def _photos_over_budget(request, reports_refused: bool) -> bool:
+    """Photos are counted before any is decoded: decoding is what costs the server time and memory.
+    A report that the limits will refuse anyway has its photos not decoded at all."""
     request.FILES  # noqa: B018 - parses the body, which runs the upload handler that counts the files
     count = request.reports_upload_notes["seen"]
     if not count:
         return False
+    if reports_refused:
+        return True
     return not (PHOTOS_PER_CLIENT.hit(throttle.client_id(request, "melden"), cost=count) and PHOTOS_ALL.hit(cost=count))
 
 
-def _bound_form(request, form_class):
+def _bound_form(request, form_class, reports_refused=False):
     """The posted form, or, when the photo budget is spent, the form without its photos (not
     decoded) and a message at the photo field; the text is kept."""
-    if not _photos_over_budget(request):
+    if not _photos_over_budget(request, reports_refused):
         return form_class(request.POST, request.FILES, upload_notes=request.reports_upload_notes)
     form = form_class(request.POST, None, upload_notes=dict(NO_UPLOADS, seen=request.reports_upload_notes["seen"]))
-    form.photo_budget_spent = True
-    form.add_error("photos", _("Er zijn het afgelopen uur veel foto's verstuurd. Verstuur uw tekst nu zonder foto's "
-                               "en voeg de foto's later toe met uw meldcode, of probeer het over een uur opnieuw."))
+    if not reports_refused:  # otherwise the limit's own message says it
+        form.add_error("photos", _("Er zijn het afgelopen uur veel foto's verstuurd. Verstuur uw tekst nu zonder "
+                                   "foto's en voeg de foto's later toe met uw meldcode, of probeer het over een uur "
+                                   "opnieuw."))
     return form
 
 
@@ -93,14 +97,15 @@ def _form_context(form):
 
 # A repeat of the same form (a double click, a reload, two identical POSTs at once) stores nothing
 # new, and shows the code of the one report it made. The code is kept for RECEIPT_COPY_SECONDS,
-# encrypted with a key derived from the form's own start token, which only that browser has.
+# encrypted with a key derived from the whole filled-in form (its start token, which only that
+# browser has, and everything typed), which the server does not store.
 def _receipt_copy_box(form):
-    key = hashlib.blake2b(form.data["started"].encode(), person=b"meldcode-kopie", digest_size=32).digest()
+    key = hashlib.blake2b(form.fingerprint(), person=b"meldcode-kopie", digest_size=32).digest()
     return nacl.secret.SecretBox(key)
 
 
 def _receipt_copy_key(form):
-    return "reports:receipt-copy:" + hashlib.sha256(form.data["started"].encode()).hexdigest()[:32]
+    return "reports:receipt-copy:" + hashlib.sha256(b"copy\x1f" + form.fingerprint()).hexdigest()[:32]
 
 
 def _keep_receipt_copy(form, receipt):
@@ -127,7 +132,8 @@ def report_form(request, page):
         return HttpResponseNotAllowed(["GET", "POST"])
     if request.method != "POST":
         return _render(page, request, "reports/report_page.html", **_form_context(ReportForm()))
-    form = _bound_form(request, ReportForm)
+    limits_reached = (SUBMITS_PER_CLIENT.reached(throttle.client_id(request, "melden")) or SUBMITS_ALL.reached())
+    form = _bound_form(request, ReportForm, reports_refused=limits_reached)
     if form.is_spam():
         return _render(page, request, "reports/received.html", receipt=None)
     problem = form.start_problem()

@@ -145,6 +145,8 @@ def test_content_security_policy_has_no_contradictory_or_doubled_sources(client,
         # The back office may frame itself (page previews), and needs inline scripts without a nonce.
         assert policy["frame-ancestors"] == ["'self'"] and policy["frame-src"] == ["'self'"]
         assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
+        assert response["X-Frame-Options"] == "SAMEORIGIN"  # the same as frame-ancestors
     else:
         assert policy["frame-ancestors"] == ["'none'"] and policy["frame-src"] == ["'none'"]
+        assert response["X-Frame-Options"] == "DENY"
         assert "'unsafe-inline'" not in str(policy)

@@ -49,4 +49,5 @@ def test_a_form_sent_during_an_outage_says_nothing_was_sent_and_gives_the_text_b
     assert "niet aangekomen en niet opgeslagen" in html
     for value in typed:
         assert value in html
+    assert "consent" not in html and "topic" not in html  # only what a person typed, with a label
     assert "started" not in html.split("<main>")[1]  # the form machinery is not shown back

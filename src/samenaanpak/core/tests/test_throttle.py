@@ -167,3 +167,28 @@ def test_password_reset_mail_is_limited_and_goes_through_the_outbox(nijkerk):
     mails = OutgoingEmail.objects.filter(purpose="wachtwoord-herstel")
     assert mails.count() == 3 and {mail.to for mail in mails} == {"beleid@example.org"}
     assert "/beheer/password_reset/confirm/" in mails.first().body
+
+
+def test_behind_the_proxy_one_visitors_failures_do_not_lock_out_the_others(nijkerk, settings):
+    """django-axes saw only REMOTE_ADDR (the proxy): five wrong passwords locked every staff member out."""
+    settings.TRUSTED_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    UserFactory(username="beleid")
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.1")
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        last = attacker.post("/beheer/account/login/", {"login_view-current_step": "auth", "auth-username": "beleid",
+                                                        "auth-password": "fout-wachtwoord-1"})
+    assert last.status_code == 429
+    owner = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="192.0.2.10")
+    response = owner.post("/beheer/account/login/", {"login_view-current_step": "auth", "auth-username": "beleid",
+                                                     "auth-password": "een-lang-wachtwoord-123"})
+    assert response.status_code != 429
+
+
+def test_an_ipv6_visitor_counts_as_its_64(rf):
+    from samenaanpak.core.http import client_address
+
+    first = rf.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
+    second = rf.get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::99")
+    other = rf.get("/", REMOTE_ADDR="2001:db8:1:3::1")
+    assert client_address(first) == client_address(second) == "2001:db8:1:2::/64" != client_address(other)
+    assert client_address(rf.get("/", REMOTE_ADDR="::ffff:198.51.100.7")) == "198.51.100.7"

@@ -2,6 +2,7 @@
 
 import io
 import struct
+import time
 import zlib
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from samenaanpak.core import throttle
+from samenaanpak.core.public_forms import start_token
 from samenaanpak.reports import vault
 from samenaanpak.reports.models import Attachment, Message, QuarterCount, Report
 from samenaanpak.reports.views import SESSION_COOKIE
@@ -342,3 +344,39 @@ def test_a_double_click_on_a_reply_adds_it_once(client, meldpunt):
         response = client.post("/melden/mijn-melding/", {"text": "Het was een blauwe auto.", "started": started})
         assert "Uw aanvulling is verstuurd" in response.content.decode()
     assert Message.objects.count() == 1
+
+
+def _progressive_jpeg(size):
+    out = io.BytesIO()
+    Image.new("RGB", size, (90, 10, 10)).save(out, format="JPEG", progressive=True, quality=20)
+    out.seek(0)
+    out.name = "progressief.jpg"
+    return out
+
+
+def test_large_progressive_jpeg_is_refused_before_decoding_and_a_small_one_is_fine(client, meldpunt):
+    """A progressive JPEG is decoded whole whatever the scale: 100 megapixels took 860 MB."""
+    response, receipt = submit(client, photos=[_progressive_jpeg((5000, 4000))])
+    assert receipt is None and "progressief.jpg heeft te veel beeldpunten" in response.content.decode()
+    assert submit(client, photos=[_progressive_jpeg((3000, 2000))])[1]
+
+
+def test_a_report_the_limits_refuse_has_its_photos_not_decoded(client, meldpunt, settings, monkeypatch):
+    from samenaanpak.reports import forms
+
+    settings.REPORT_CLIENT_HOURLY_LIMIT = 1
+    assert submit(client)[1]
+    monkeypatch.setattr(forms, "clean_photo", lambda name, data: pytest.fail("decoded a refused report's photo"))
+    response, receipt = submit(client, description="Tweede melding met foto", photos=[jpeg()])
+    html = response.content.decode()
+    assert receipt is None and "Meld Misdaad Anoniem" in html and "Tweede melding met foto" in html
+
+
+def test_someone_elses_start_token_with_other_content_gets_no_code_and_stores_their_own(client, meldpunt):
+    """The duplicate check used the start token alone: whoever had it was shown the first reporter's code."""
+    token = start_token(time.time() - 60)
+    _, first = submit(client, started=token, description="Eerste melder")
+    other = client.__class__(REMOTE_ADDR="198.51.100.77")
+    response, second = submit(other, started=token, description="Iemand anders")
+    assert first and second and first != second
+    assert Report.objects.count() == 2

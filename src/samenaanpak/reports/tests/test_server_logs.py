@@ -28,6 +28,9 @@ def _visit_meldpunt_and_questions(port):
                    {"Content-Type": "application/x-www-form-urlencoded"})[0] == 403  # no CSRF token
     assert request(port, "GET", "/melden/onbekend/")[0] == 404
     assert request(port, "GET", "/melden/", headers={"Host": "kwaadaardig.example"})[0] == 400
+    # Percent-encoded, it is still the meldpunt; the request line must not pass either.
+    assert request(port, "GET", "/%6Delden/onbekend/")[0] == 404
+    assert request(port, "GET", "/%6Delden/", headers={"Host": "kwaadaardig.example"})[0] == 400
     assert request(port, "GET", "/vragen/")[0] == 200
     assert request(port, "GET", "/vragen/onbekend/")[0] == 404
 
@@ -53,7 +56,7 @@ def test_gunicorn_as_in_make_serve_prints_no_request_of_the_meldpunt(served_db, 
         assert b" 400 " in raw_request(port, b"GET /melden/mijn-melding/ HTTP/9.x\r\n\r\n")
         logs = output(waiting_for="GET /vragen/onbekend/ 404")
     assert "GET /vragen/ 200" in logs, logs  # the access log works: it is the meldpunt that is missing
-    assert "/melden" not in logs, logs
+    assert "/melden" not in logs and "%6delden" not in logs.lower(), logs
     assert "Invalid request from ip=-" in logs and "ip=127.0.0.1" not in logs, logs
 
 
@@ -64,7 +67,7 @@ def test_development_server_as_in_make_run_prints_no_request_of_the_meldpunt(ser
         _visit_meldpunt_and_questions(port)
         logs = output(waiting_for="GET /vragen/onbekend/")
     assert "GET /vragen/onbekend/ HTTP/1.1\" 404" in logs, logs  # it logs 4xx request lines, except the meldpunt's
-    assert "/melden" not in logs, logs
+    assert "/melden" not in logs and "%6delden" not in logs.lower(), logs
 
 
 def test_an_editor_cannot_move_the_meldpunt_away_from_its_protected_address(client, meldpunt, verified_login):
