@@ -205,3 +205,17 @@ def test_replacing_the_app_needs_a_session_that_entered_the_current_code(client,
     finish_setup(client, open_setup(client))
     assert TOTPDevice.objects.filter(user=victim).count() == 1
     assert client.get("/beheer/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_after_setup_the_user_is_offered_backup_codes_and_can_make_them(client):
+    """For a lost phone: the setup's last screen links to the backup codes, which a verified session makes."""
+    UserFactory(username="nieuw")
+    enrol(client, "nieuw")
+    complete = client.get(reverse("two_factor:setup_complete")).content.decode()
+    assert reverse("two_factor:backup_tokens") in complete and "Reservecodes maken" in complete
+    response = client.post(reverse("two_factor:backup_tokens"), follow=True)
+    assert response.status_code == 200
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    assert StaticToken.objects.filter(device__user__username="nieuw").count() >= 5
