@@ -59,7 +59,8 @@ def running(command: str, *, tmp_path, port: int, env: dict):
     """Runs `command` (a Procfile line, through bash) until the block ends; yields a function that
     returns everything it printed so far on stdout and stderr."""
     out_path = tmp_path / f"server-{port}.log"
-    full_env = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "REDIS_URL": "", "PORT": str(port),
+    # REDIS_URL as in this process: with Redis, the test database has no cache table.
+    full_env = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "PORT": str(port),
                 "WEB_WORKERS": "1", "PYTHONUNBUFFERED": "1", **env}
     full_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{full_env.get('PATH', '')}"
     full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests in this process only

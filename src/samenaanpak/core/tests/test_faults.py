@@ -33,7 +33,7 @@ def processes(tmp_path, smtp, settings):
     """Starts manage.py commands on the test database; kills what is left at the end."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     started = []
-    env = {**os.environ, "DATABASE_URL": database_url(tmp_path), "VAR_DIR": str(tmp_path / "var"), "REDIS_URL": "",
+    env = {**os.environ, "DATABASE_URL": database_url(tmp_path), "VAR_DIR": str(tmp_path / "var"),
            "EMAIL_URL": smtp.url, "EMAIL_TIMEOUT": "5", "EMAIL_CLAIM_SECONDS": "3", "TASK_LEASE_SECONDS": "3",
            "PYTHONUNBUFFERED": "1", "DB_CONN_MAX_AGE": "60"}  # persistent connections, as in production
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -54,7 +54,7 @@ def test_killed_processes_come_back_and_slow_clients_do_not_block(meldpunt, tmp_
         pytest.fail("make serve needs nginx: apt-get install nginx-light (.ci/run installs it)")
     port, var_dir = free_port(), tmp_path / "var"
     env = {**os.environ, **production_env(tmp_path, port), "DATABASE_URL": database_url(tmp_path),
-           "VAR_DIR": str(var_dir), "REDIS_URL": "", "PORT": str(port), "WEB_WORKERS": "1",
+           "VAR_DIR": str(var_dir), "PORT": str(port), "WEB_WORKERS": "1",
            "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}:/usr/sbin"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.pop("TRUSTED_CLIENT_IP_HEADER", None)

@@ -20,7 +20,6 @@ class Command(BaseCommand):
         outage = Outage("scheduler")
         while True:
             try:
-                close_connections()  # a connection may have died while this process slept
                 lines = scheduler.every_minute()
                 daily = scheduler.run_daily_once()
                 outage.succeeded()
@@ -36,3 +35,4 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(interval)
+            close_connections()  # a connection may have died while this process slept
