@@ -98,11 +98,14 @@ def _finish(email: OutgoingEmail, status: str, error: str = "") -> None:
         checkpoint_wal()
 
 
-def _permanent(error: BaseException) -> bool:
-    """The server refused the address itself (5xx): retrying will not help."""
+def _answer_code(error: BaseException) -> int | None:
+    """The server's answer to this one mail (it refused the address or the message), or None when
+    the connection itself failed."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(500 <= code < 600 for code, _ in error.recipients.values())
-    return False
+        return max(code for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, smtplib.SMTPServerDisconnected):
+        return error.smtp_code
+    return None
 
 
 def send_batch(now=None) -> tuple[int, int]:
@@ -126,8 +129,12 @@ def send_batch(now=None) -> tuple[int, int]:
             try:
                 message.send()
             except Exception as error:  # noqa: BLE001
-                if _permanent(error):
-                    _finish(email, OutgoingEmail.Status.FAILED, _error_text(error))
+                code = _answer_code(error)
+                if code is not None:
+                    # About this mail only (a refused or greylisted address): the others go on.
+                    permanent = 500 <= code < 600
+                    _finish(email, OutgoingEmail.Status.FAILED if permanent else OutgoingEmail.Status.PENDING,
+                            _error_text(error))
                     continue
                 # The connection broke: this mail and the rest of the batch wait for the next round.
                 for waiting in emails[position:]:

@@ -4,8 +4,9 @@
 - a signed start token (``started``): when the form was shown plus a random part. A missing or
   forged token is an error (the visitor is asked to send again, nothing typed is lost), and a form
   sent faster than a person can is refused the same way;
-- a duplicate-submit key derived from that token, reserved atomically in the throttle store before
-  anything is saved, so a double click or two identical POSTs at the same instant store one record;
+- a duplicate-submit key derived from that token and everything sent, reserved in the throttle
+  store inside the transaction that saves the record, so a double click or two identical POSTs at
+  the same instant store one record, and a failed save leaves no reservation behind;
 - text cleaning of the named fields before validation (control and direction-override characters).
 
 Rate limits are core.throttle.Limit."""
@@ -103,15 +104,19 @@ class PublicFormMixin:
         return f"submitted:{type(self).__name__}:{digest}"
 
     def reserve(self) -> bool:
-        """True for the first request that sends this form; False for a repeat. Atomic."""
+        """True for the first request that sends this form; False for a repeat. Call it inside the
+        transaction that stores the record: if that transaction fails, the reservation goes with it
+        (a reservation that outlived a failed save made every retry look "already stored"). A
+        concurrent identical request waits at this row until the first commits or rolls back."""
         return throttle.store().add(self.submission_key(), PENDING, timeout=SUBMITTED_FOR)
 
     def mark_stored(self, record_id: int) -> None:
+        """In the same transaction, once the record has its id."""
         throttle.store().set(self.submission_key(), record_id, timeout=SUBMITTED_FOR)
 
-    def release(self) -> None:
-        """Storing failed: the same form may be sent again."""
-        throttle.store().delete(self.submission_key())
+    def already_sent(self) -> bool:
+        """A quick look before doing any work (rate limits): was this very form sent before?"""
+        return throttle.store().get(self.submission_key()) is not None
 
     def stored_id(self, wait: float = 5.0) -> int | None:
         """The id of the record the first copy of this form stored; waits a moment while that copy

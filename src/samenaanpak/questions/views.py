@@ -55,32 +55,34 @@ def question_form(request, page):
             form.add_error(None, problem)
         elif not form.is_valid():
             pass
-        elif not form.reserve():
-            # The same filled-in form again (a double click, or two identical POSTs at once).
-            question = Question.objects.filter(pk=form.stored_id()).first()
-            if question is not None:
-                request.session[SESSION_KEY] = question.reference
-                return redirect(sent_url)
-            form.add_error(None, _("Uw vraag wordt nog verwerkt. Wacht een ogenblik en kijk dan of u een bevestiging "
-                                   "kreeg, voordat u hem opnieuw verstuurt."))
+        elif form.already_sent():
+            return _repeat(request, form, sent_url)
         elif over_rate_limit(request):
-            form.release()
             form.add_error(None, _("U heeft het afgelopen uur al veel vragen gesteld. Probeer het over een uur opnieuw, "
                                    "of bel 14033."))
         else:
-            try:
-                with transaction.atomic():
+            with transaction.atomic():  # the duplicate key and the question are kept or lost together
+                question = None
+                if form.reserve():  # False: the same form at the same instant, stored by the other request
                     question = form.save()
                     QuestionEvent.objects.create(question=question, status=Status.NEW)
                     _notify(question, request)
-            except BaseException:
-                form.release()
-                raise
-            form.mark_stored(question.pk)
+                    form.mark_stored(question.pk)
+            if question is None:
+                return _repeat(request, form, sent_url)
             request.session[SESSION_KEY] = question.reference
             return redirect(sent_url)
     return page.render(request, template="questions/questions_page.html", context_overrides={
         "form": form, "retention_days": settings.QUESTION_RETENTION_DAYS})
+
+
+def _repeat(request, form, sent_url):
+    """The same filled-in form again (a double click, a reload, two identical POSTs at once): the
+    confirmation of the question it stored."""
+    question = Question.objects.filter(pk=form.stored_id()).first()
+    if question is not None:
+        request.session[SESSION_KEY] = question.reference
+    return redirect(sent_url)
 
 
 @never_cache

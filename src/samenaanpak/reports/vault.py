@@ -61,9 +61,15 @@ def _new_number() -> str:
     return "M-" + "".join(secrets.choice(alphabet) for _ in range(6))
 
 
-def submit(*, category, content: dict, photos=()) -> tuple[Report, str]:
+class AlreadySubmitted(Exception):
+    """`reserve` said this very form was stored before: nothing was stored now."""
+
+
+def submit(*, category, content: dict, photos=(), reserve=None, stored=None) -> tuple[Report, str]:
     """Store a new report in one transaction; returns it with its receipt (shown once, never stored).
-    `photos` are (name, content_type, bytes) already stripped of metadata."""
+    `photos` are (name, content_type, bytes) already stripped of metadata. `reserve()` and
+    `stored(report, receipt)` (the form kit's duplicate key) run first and last inside that
+    transaction, so the reservation and the report are kept or lost together."""
     team = category.team
     receipt = crypto.generate_receipt()
     recovery = RecoveryKey.current()
@@ -78,6 +84,8 @@ def submit(*, category, content: dict, photos=()) -> tuple[Report, str]:
     )
     report.sealed_content = seal_json(report, content)
     with transaction.atomic():
+        if reserve is not None and not reserve():
+            raise AlreadySubmitted
         # A member may have rotated the team key since it was read: the lock waits for a rotation
         # in progress, and a report sealed to the old key is sealed again to the new one.
         current = bytes(Team.objects.select_for_update().values_list("public_key", flat=True).get(pk=team.pk))
@@ -93,6 +101,8 @@ def submit(*, category, content: dict, photos=()) -> tuple[Report, str]:
         quarter = (on.month - 1) // 3 + 1
         counter, _ = QuarterCount.objects.get_or_create(category=category, year=on.year, quarter=quarter)
         QuarterCount.objects.filter(pk=counter.pk).update(count=F("count") + 1)
+        if stored is not None:
+            stored(report, receipt)
     return report, receipt
 
 

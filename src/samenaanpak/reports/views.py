@@ -8,6 +8,7 @@ id, its private key and the time of the last request, limited to /melden/mijn-me
 import base64
 import hashlib
 import json
+import logging
 import secrets
 import time
 
@@ -15,16 +16,21 @@ import nacl.exceptions
 import nacl.secret
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Sum
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from samenaanpak.core import throttle
+from samenaanpak.core.resilience import CONNECTION_ERRORS
 
 from . import crypto, vault
 from .forms import NO_UPLOADS, LookupForm, ReplyForm, ReportForm
 from .models import Category, Message, QuarterCount, Report, today
+
+logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "meldpunt_sessie"
 SESSION_PATH = "/melden/mijn-melding/"
@@ -109,7 +115,13 @@ def _receipt_copy_key(form):
 
 
 def _keep_receipt_copy(form, receipt):
-    cache.set(_receipt_copy_key(form), _receipt_copy_box(form).encrypt(receipt.encode()), RECEIPT_COPY_SECONDS)
+    """Best effort: without the cache the first response still shows the code."""
+    try:
+        with transaction.atomic():  # a failing database cache must not abort the report's transaction
+            cache.set(_receipt_copy_key(form), _receipt_copy_box(form).encrypt(receipt.encode()),
+                      RECEIPT_COPY_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("meldcode copy not kept (cache unavailable)")
 
 
 def _receipt_copy(form) -> str | None:
@@ -124,7 +136,12 @@ def _receipt_copy(form) -> str | None:
 
 def _receipt_response(page, request, receipt, **context):
     groups = crypto.format_receipt(crypto.normalise_receipt(receipt)).split("-")
-    return _render(page, request, "reports/received.html", receipt=receipt, receipt_groups=groups, **context)
+    try:
+        return _render(page, request, "reports/received.html", receipt=receipt, receipt_groups=groups, **context)
+    except CONNECTION_ERRORS:
+        # The report is stored, but the database went away before the page could be built: the
+        # code must reach the reporter all the same, on a page that needs no database.
+        return _no_store(HttpResponse(render_to_string("reports/received_plain.html", {"receipt_groups": groups})))
 
 
 def report_form(request, page):
@@ -140,26 +157,30 @@ def report_form(request, page):
     if problem:
         form.add_error(None, problem)
     elif form.is_valid():
-        if not form.reserve():
-            receipt = _receipt_copy(form)
-            if receipt:
-                return _receipt_response(page, request, receipt, duplicate=True)
-            return _render(page, request, "reports/received.html", receipt=None, duplicate=True)
+        if form.already_sent():
+            return _repeat_response(page, request, form)
         limit_message = _over_limits(request)
         if limit_message:
-            form.release()
             form.add_error(None, limit_message)
         else:
+            def stored(report, receipt):
+                _keep_receipt_copy(form, receipt)
+                form.mark_stored(report.pk)
+
             try:
                 report, receipt = vault.submit(category=form.cleaned_data["category"], content=form.content(),
-                                               photos=form.cleaned_data["photos"])
-            except BaseException:
-                form.release()
-                raise
-            _keep_receipt_copy(form, receipt)
-            form.mark_stored(report.pk)
+                                               photos=form.cleaned_data["photos"], reserve=form.reserve, stored=stored)
+            except vault.AlreadySubmitted:  # the same form at the same instant: the other request stored it
+                return _repeat_response(page, request, form)
             return _receipt_response(page, request, receipt, photo_count=len(form.cleaned_data["photos"]))
     return _render(page, request, "reports/report_page.html", **_form_context(form))
+
+
+def _repeat_response(page, request, form):
+    receipt = _receipt_copy(form)
+    if receipt:
+        return _receipt_response(page, request, receipt, duplicate=True)
+    return _render(page, request, "reports/received.html", receipt=None, duplicate=True)
 
 
 def expired_form(request, page):
@@ -317,14 +338,10 @@ def _reply(request, page, report, private_key, sid):
     sent = False
     if form.is_valid():
         # A repeat of the same filled-in form (double click) adds nothing the second time.
-        if form.submission_key() is None or form.reserve():
-            try:
+        with transaction.atomic():
+            if form.submission_key() is None or form.reserve():
                 vault.add_message(report, Message.Kind.FROM_REPORTER, form.cleaned_data["text"],
                                   photos=form.cleaned_data["photos"])
-            except BaseException:
-                if form.submission_key():
-                    form.release()
-                raise
         form, sent = ReplyForm(), True
     return _set_session(_show_report(request, page, report, private_key, form, sent=sent), report, private_key, sid)
 

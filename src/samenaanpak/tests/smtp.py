@@ -24,12 +24,15 @@ class Inbox(Message):
         super().__init__()
         self.messages = []
         self.refuse = set()  # addresses answered with "550 no such user"
+        self.greylist = set()  # addresses answered with "450 try again later"
         self.hold = None  # a threading.Event: RCPT waits until it is set
         self.holding = threading.Event()  # set while a RCPT waits
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 No such user"
+        if address in self.greylist:
+            return "450 4.2.0 Try again later"
         if self.hold is not None:
             self.holding.set()
             while not self.hold.is_set():

@@ -117,3 +117,18 @@ def test_daily_work_purges_old_sent_mail_and_the_minute_job_sends_due_mail(setti
     call_command("scheduler", "--once", stdout=open("/dev/null", "w"))  # immediate task backend in tests
     due.refresh_from_db()
     assert due.status == OutgoingEmail.Status.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_greylisted_address_waits_alone_and_the_rest_of_the_batch_goes(smtp, db_tasks):
+    """A 450 for one address held up its whole batch, possibly for a week."""
+    smtp.inbox.greylist = {"later@example.org"}
+    smtp.inbox.refuse = {"weg@example.org"}
+    for address in ("later@example.org", "a@example.org", "weg@example.org", "b@example.org"):
+        queue(1, to=address)
+    run_worker()
+    statuses = dict(OutgoingEmail.objects.values_list("to", "status"))
+    assert statuses == {"later@example.org": OutgoingEmail.Status.PENDING, "a@example.org": OutgoingEmail.Status.SENT,
+                        "weg@example.org": OutgoingEmail.Status.FAILED, "b@example.org": OutgoingEmail.Status.SENT}
+    assert OutgoingEmail.objects.get(to="later@example.org").last_error == "SMTPRecipientsRefused 450"
+    assert sorted(m["To"] for m in smtp.inbox.messages) == ["a@example.org", "b@example.org"]

@@ -46,8 +46,35 @@ def test_a_form_sent_during_an_outage_says_nothing_was_sent_and_gives_the_text_b
     response = client.post(url, {**data, "started": start_token(0)})
     html = response.content.decode()
     assert response.status_code == 503
-    assert "niet aangekomen en niet opgeslagen" in html
+    assert "waarschijnlijk niet aangekomen" in html and "niet twee keer opgeslagen" in html
     for value in typed:
         assert value in html
     assert "consent" not in html and "topic" not in html  # only what a person typed, with a label
     assert "started" not in html.split("<main>")[1]  # the form machinery is not shown back
+
+
+def test_a_save_that_fails_midway_leaves_no_reservation_and_the_retry_is_stored(meldpunt, monkeypatch):
+    """The duplicate key was reserved before the save and outlived a failed one: every retry of the
+    form for 24 hours was told "already stored" while nothing was."""
+    from samenaanpak.reports.models import QuarterCount, Report
+    from samenaanpak.reports.tests.helpers import RECEIPT_GROUP, report_data
+
+    client = Client(raise_request_exception=False)
+    data = report_data(description="Melding tijdens een storing")
+    real_update = QuarterCount.objects.filter
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    from samenaanpak.core.throttle import ThrottleStore
+
+    # The database goes late in the report's transaction, and stays away for a cleanup after it.
+    monkeypatch.setattr(QuarterCount.objects, "filter", database_gone)
+    monkeypatch.setattr(ThrottleStore, "delete", lambda *args, **kwargs: database_gone())
+    assert client.post("/melden/", data).status_code == 503
+    assert Report.objects.count() == 0
+    monkeypatch.setattr(QuarterCount.objects, "filter", real_update)
+    retry = client.post("/melden/", data)
+    html = retry.content.decode()
+    assert RECEIPT_GROUP.findall(html) and "al verstuurd" not in html
+    assert Report.objects.count() == 1
