@@ -8,8 +8,11 @@ the site up; with SERVE_PROXY=0 gunicorn listens on PORT itself (the benchmark m
 One process dying never stops the others: supervisord restarts it (not honcho's all-or-nothing).
 A real deployment uses its own process manager the same way (deploy/systemd/, docs/deployment)."""
 
+import contextlib
+import hashlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -53,9 +56,10 @@ def main() -> None:
             sys.exit("make serve puts nginx in front of gunicorn, so that slow clients cannot block it.\n"
                      "Install it (Debian: apt-get install nginx-light), or run gunicorn alone: SERVE_PROXY=0 make serve")
         # Not under VAR_DIR: nginx's workers run as an unprivileged user and must enter the directory.
-        runtime = Path(tempfile.mkdtemp(prefix="samenaanpak-nginx-"))
+        # One directory per VAR_DIR, reused by every start.
+        runtime = Path(tempfile.gettempdir()) / f"samenaanpak-nginx-{hashlib.sha256(bytes(var)).hexdigest()[:12]}"
         conf = nginx_conf.write(runtime, port=port, upstream=f"127.0.0.1:{app_port}")
-        programs["nginx"] = f"{nginx} -g 'daemon off;' -c {conf} -p {runtime}"
+        programs["nginx"] = f"{sys.executable} {Path(__file__).resolve()} nginx {nginx} {conf} {runtime}"
         # The app sees every request from nginx: the visitor's address comes in X-Real-IP.
         os.environ.setdefault("TRUSTED_CLIENT_IP_HEADER", "HTTP_X_REAL_IP")
     os.environ["PORT"] = str(app_port)  # the Procfile's web line binds ${PORT}
@@ -70,5 +74,25 @@ def main() -> None:
     os.execv(f"{bin_dir}/supervisord", [f"{bin_dir}/supervisord", "-c", str(config)])
 
 
+def run_nginx(nginx: str, conf: str, runtime: str) -> None:
+    """supervisord's nginx program. An nginx master killed with SIGKILL leaves its workers holding
+    the port, and every new master then fails to bind: first end what is left of the previous
+    one (its process group, and only processes called nginx in it), then become nginx."""
+    record = Path(runtime) / "nginx.pgid"
+    with contextlib.suppress(OSError, ValueError):
+        group = int(record.read_text())
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            with contextlib.suppress(OSError):
+                if os.getpgid(int(pid)) == group and Path(f"/proc/{pid}/comm").read_text().strip() == "nginx":
+                    os.kill(int(pid), signal.SIGKILL)
+    with contextlib.suppress(PermissionError):
+        os.setsid()  # its own group (supervisord may have made it a group leader already)
+    record.write_text(str(os.getpgid(0)))
+    os.execv(nginx, [nginx, "-g", "daemon off;", "-c", conf, "-p", runtime])
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["nginx"]:
+        run_nginx(*sys.argv[2:5])
+    else:
+        main()

@@ -137,6 +137,12 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if IS_POSTGRES:
+    # A database that stops answering (a network partition, a hung server) is noticed: a new
+    # connection gives up after 5 s, and TCP keepalives close an idle one whose server is gone.
+    for name, value in {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                        "keepalives_count": 3}.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(name, value)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the task worker write at the same time; secure_delete overwrites
     # deleted rows (a deleted report leaves no sealed blob behind in the file's free pages).
@@ -367,9 +373,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"no_personal_data": {"()": "samenaanpak.core.logging.NoPersonalDataFilter"},
+                "database_outage": {"()": "samenaanpak.core.logging.DatabaseOutageFilter"},
                 "reporter": {"()": "samenaanpak.reports.logging.ReporterLogFilter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["reporter", "no_personal_data"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["database_outage", "reporter", "no_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

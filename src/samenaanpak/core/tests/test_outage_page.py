@@ -78,3 +78,28 @@ def test_a_save_that_fails_midway_leaves_no_reservation_and_the_retry_is_stored(
     html = retry.content.decode()
     assert RECEIPT_GROUP.findall(html) and "al verstuurd" not in html
     assert Report.objects.count() == 1
+
+
+def test_an_outage_logs_one_line_a_minute_not_a_traceback_per_request():
+    """A 61-second outage printed 63,203 lines (4.1 MB): a 90-line traceback for every request."""
+    import logging
+    import sys
+
+    from samenaanpak.core.logging import DatabaseOutageFilter
+
+    gate = DatabaseOutageFilter()
+    records = []
+    for _ in range(50):
+        try:
+            try:
+                raise OperationalError("connection refused")
+            except OperationalError as error:
+                raise RuntimeError("wrapped") from error
+        except RuntimeError:
+            records.append(logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Service Unavailable: %s",
+                                             ("/vragen/",), sys.exc_info()))
+    passed = [record for record in records if gate.filter(record)]
+    assert len(passed) == 1 and passed[0].exc_info is None
+    assert passed[0].getMessage() == "database unavailable (OperationalError); 0 similar error(s) suppressed in the last minute"
+    other = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "something else", (), None)
+    assert gate.filter(other)  # other errors pass as before

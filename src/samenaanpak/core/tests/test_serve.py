@@ -33,6 +33,32 @@ def _pids(pattern: str, var_dir) -> list[int]:
     return found
 
 
+def _nginx_group(var_dir) -> int | None:
+    """nginx's master is the leader of the process group scripts/serve.py records."""
+    import hashlib
+    import tempfile
+
+    record = os.path.join(tempfile.gettempdir(),
+                          f"samenaanpak-nginx-{hashlib.sha256(bytes(var_dir.resolve())).hexdigest()[:12]}",
+                          "nginx.pgid")
+    try:
+        return int(open(record).read())
+    except (OSError, ValueError):
+        return None
+
+
+def _group_members(group: int) -> list[int]:
+    members = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+            if os.getpgid(int(pid)) == group and state != "Z":  # a zombie waits for its reaper, it runs nothing
+                members.append(int(pid))
+        except OSError:
+            continue
+    return members
+
+
 def _wait(condition, seconds=40):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -84,6 +110,12 @@ def test_killed_processes_come_back_and_slow_clients_do_not_block(meldpunt, tmp_
             os.kill(old, signal.SIGKILL)
             assert _wait(lambda: any(pid != old for pid in _pids(pattern, var_dir))), pattern
         assert _wait(lambda: _status(port) == 200), "the site did not come back"
+
+        # nginx's master killed: its workers kept the port, and every new master failed to bind.
+        group = _nginx_group(var_dir)
+        os.kill(group, signal.SIGKILL)
+        assert _wait(lambda: _nginx_group(var_dir) not in (None, group) and _status(port) == 200), "nginx"
+        assert not _group_members(group), "the old master's workers are still there"
         assert serve.poll() is None
     finally:
         os.killpg(serve.pid, signal.SIGTERM)
