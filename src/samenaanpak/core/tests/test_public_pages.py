@@ -219,3 +219,18 @@ def test_public_pages_stay_within_query_budget(client, nijkerk, django_assert_ma
 def test_browser_language_does_not_switch_the_site_to_english(client, nijkerk):
     html = client.get("/denktanks/preventie/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="nl"' in html and "januari 2016" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "current"), [
+    ("/", [("Home", "page")]),
+    ("/denktanks/", [("Denktanks", "page")]),
+    ("/denktanks/preventie/", [("Denktanks", "true")]),
+    ("/plan-van-aanpak/", [("Plan van aanpak", "page")]),
+    ("/melden/", []),
+])
+def test_the_menu_marks_only_the_section_the_visitor_is_in(client, nijkerk, url, current):
+    """Every menu item carried aria-current on every page but home: screen readers heard four current pages."""
+    nav = client.get(url).content.decode().split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
+    marked = re.findall(r'<a class="sa-nav__link" href="[^"]*" aria-current="(\w+)">([^<]+)</a>', nav)
+    assert [(title, value) for value, title in marked] == current
