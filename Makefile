@@ -5,7 +5,7 @@ UV ?= uv
 PY := $(UV) run --frozen python
 PORT ?= 8000
 
-.PHONY: run test serve admin install db messages compile-messages bench chaos clean
+.PHONY: run dev test serve admin install db messages compile-messages bench chaos clean
 
 ## install: Python packages (uv, from uv.lock) and the CSS packages (npm, from package-lock.json)
 install: .venv/.installed node_modules/.installed src/samenaanpak/static/vendor/utrecht-components.css
@@ -29,13 +29,18 @@ db: install
 	$(MAKE) -s compile-messages
 	$(PY) manage.py load_nijkerk
 
-## run: everything, then web server and task worker together on http://127.0.0.1:$(PORT)/
+## run: everything, then web server, task worker and scheduler on http://127.0.0.1:$(PORT)/, as
+## residents see the site (DEBUG off: Dutch error pages, never Django's debug page)
 run: db
 	@echo
 	@echo "  Samenaanpak draait op http://127.0.0.1:$(PORT)/  (beheer: http://127.0.0.1:$(PORT)/beheer/)"
 	@echo "  Een beheeraccount maken: make admin   (daarna inloggen en een authenticator-app koppelen)"
 	@echo
-	PORT=$(PORT) SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(UV) run --frozen honcho start -f Procfile.dev
+	DEBUG="$${DEBUG:-0}" PORT=$(PORT) SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(UV) run --frozen honcho start -f Procfile.dev
+
+## dev: the same with Django's debug mode (tracebacks in the browser, for developers)
+dev:
+	DEBUG=1 $(MAKE) run
 
 ## serve: production mode (gunicorn, DEBUG off, WhiteNoise with compressed manifest storage)
 # On this machine it runs over plain http, so the redirect to https and the Secure flag of the

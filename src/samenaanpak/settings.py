@@ -305,6 +305,9 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600
+# Outside production WhiteNoise serves straight from the source folders (no collectstatic), so that
+# `make run` can run without DEBUG, as residents see the site.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- Wagtail ------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Samenaanpak Nijkerk")

@@ -27,10 +27,10 @@ urlpatterns = [
     path("taal/<str:code>/", core_views.switch_language, name="switch_language"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if not settings.PRODUCTION:  # `make run` (DEBUG off) too; in production the web server serves media
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

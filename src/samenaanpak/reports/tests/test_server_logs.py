@@ -84,3 +84,15 @@ def test_an_editor_cannot_move_the_meldpunt_away_from_its_protected_address(clie
     assert response.status_code == 200 and "Het meldpunt blijft op /melden/" in response.content.decode()
     page.refresh_from_db()
     assert page.url_path.endswith("/melden/") and page.live
+
+
+def test_make_run_shows_the_site_as_residents_see_it(served_db, tmp_path):
+    """make run had DEBUG on: a wrong address showed Django's yellow debug page, not the Dutch 404."""
+    port = free_port()
+    env = {"DATABASE_URL": served_db, "SAMENAANPAK_ENV": "development", "DEBUG": "0"}  # as the Makefile's run
+    with running(procfile_command("Procfile.dev") + " --noreload", tmp_path=tmp_path, port=port, env=env):
+        status, _, html = request(port, "GET", "/bestaat-niet/")
+        assert status == 404 and "Pagina niet gevonden" in html.decode() and "Traceback" not in html.decode()
+        assert request(port, "GET", "/static/css/site.css")[0] == 200  # without DEBUG, WhiteNoise serves it
+    makefile = (servers.ROOT / "Makefile").read_text()
+    assert 'DEBUG="$${DEBUG:-0}"' in makefile.split("\nrun: db")[1].split("\n\n")[0]
