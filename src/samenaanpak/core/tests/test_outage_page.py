@@ -103,3 +103,23 @@ def test_an_outage_logs_one_line_a_minute_not_a_traceback_per_request():
     assert passed[0].getMessage() == "database unavailable (OperationalError); 0 similar error(s) suppressed in the last minute"
     other = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "something else", (), None)
     assert gate.filter(other)  # other errors pass as before
+
+
+def test_a_report_stored_just_before_the_database_went_still_shows_its_code(meldpunt, monkeypatch):
+    from samenaanpak.reports import views
+    from samenaanpak.reports.models import Report
+    from samenaanpak.reports.tests.helpers import report_data
+
+    real_render = views._render
+
+    def render(page, request, template, **context):
+        if template == "reports/received.html":
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_render(page, request, template, **context)
+
+    monkeypatch.setattr(views, "_render", render)
+    response = Client(raise_request_exception=False).post("/melden/", report_data())
+    html = response.content.decode()
+    assert response.status_code == 200 and Report.objects.count() == 1
+    code = html.split('class="receipt"')[1].split(">", 1)[1].split("<")[0]
+    assert len(code.split("-")) == 5 and "no-store" in response["Cache-Control"]
