@@ -29,3 +29,16 @@ def test_the_meldcode_is_one_line_on_a_phone_and_can_be_copied(site, browser, ax
     assert page.evaluate("() => navigator.clipboard.readText()") == text
     assert axe(page) == []
     context.close()
+
+
+@pytest.mark.browser
+def test_the_report_form_fields_are_easy_to_use_on_a_phone(site, page):
+    """A tiny unstyled date field, an unstyled file button and the jargon "kern"."""
+    page.goto(site.url + "/melden/")
+    date = page.get_by_label("Wanneer was het? (niet verplicht)")
+    assert date.bounding_box()["height"] >= 44
+    button = page.locator("#id_photos").evaluate(
+        "e => { const s = getComputedStyle(e, '::file-selector-button'); return [s.borderTopWidth, s.minHeight]; }")
+    assert button == ["2px", "44px"]
+    expect(page.get_by_label("In welke plaats? (niet verplicht)")).to_be_visible()
+    assert "kern" not in page.locator("main").inner_text().lower()

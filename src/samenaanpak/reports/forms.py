@@ -74,9 +74,9 @@ class ReportForm(PublicFormMixin, forms.Form):
     where = forms.CharField(label=_("Waar was het? (niet verplicht)"), required=False, max_length=300,
                             error_messages={"max_length": _("Houd de plaatsomschrijving korter dan %(limit_value)d "
                                                             "tekens.")})
-    place = forms.ChoiceField(label=_("In welke kern? (niet verplicht)"), required=False,
+    place = forms.ChoiceField(label=_("In welke plaats? (niet verplicht)"), required=False,
                               choices=[("", _("Weet ik niet / zeg ik liever niet"))] + Place.choices,
-                              error_messages={"invalid_choice": _("Kies een kern uit de lijst.")})
+                              error_messages={"invalid_choice": _("Kies een plaats uit de lijst.")})
     when = forms.DateField(label=_("Wanneer was het? (niet verplicht)"), required=False,
                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            error_messages={"invalid": _("Vul een datum in, bijvoorbeeld 28-11-2026.")},
@@ -86,7 +86,8 @@ class ReportForm(PublicFormMixin, forms.Form):
     email = forms.EmailField(label=_("Uw e-mailadres"), required=False,
                              error_messages={"invalid": _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, "
                                                           "of laat het veld leeg.")})
-    phone = forms.CharField(label=_("Uw telefoonnummer"), required=False, max_length=30)
+    phone = forms.CharField(label=_("Uw telefoonnummer"), required=False, max_length=30,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
 
     def __init__(self, data=None, files=None, *args, upload_notes=None, **kwargs):
         super().__init__(data, files, *args, **kwargs)
