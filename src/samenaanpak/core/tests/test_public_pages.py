@@ -247,6 +247,8 @@ def test_the_menu_marks_only_the_section_the_visitor_is_in(client, nijkerk, url,
         # "cannabis" is not in the Nijkerk content; the Trimbos line (Drugs Infolijn) is.
         ("Trimbos", "Hulpaanbod", 'href="/hulp/aanbod/'),
         ("vijfenzeventig", "Veelgestelde vraag", 'href="/vragen/veelgestelde-vragen/#vraag-'),
+        # Only in the home page's "voor wie is deze site".
+        ("Nijkerkerveen", "Pagina", 'href="/">Samen aanpakken'),
     ],
 )
 def test_search_finds_bodies_offers_and_faq(client, nijkerk, query, kind, href):
