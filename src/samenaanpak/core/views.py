@@ -70,8 +70,8 @@ def search_hits(request, query: str) -> list[SearchHit]:
     site_settings = SiteSettings.load(request_or_site=request)
     pages = list(Page.objects.live().public().specific().search(query, operator="or")[:SEARCH_LIMIT_PER_KIND])
     # The policy officer's name is in the site settings, shown on the pages that say so.
-    name = site_settings.policy_officer_name.casefold()
-    if name and any(len(word) > 2 and word.casefold() in name for word in query.split()):
+    name_words = set(site_settings.policy_officer_name.casefold().split())
+    if name_words & set(query.casefold().split()):
         content_page = apps.get_model("core", "ContentPage")
         seen = {page.pk for page in pages}
         pages += [page for page in content_page.objects.live().public().filter(show_policy_officer=True)
