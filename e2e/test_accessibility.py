@@ -22,6 +22,7 @@ PAGES = [
     ("hulp online", "/hulp/online/"),
     ("hulpaanbod", "/hulp/aanbod/{offer}/"),
     ("zoekresultaten", "/zoeken/?q=denktank"),
+    ("zoekresultaten hulp en vragen", "/zoeken/?q=Jellinek+vijfenzeventig"),
     ("zoeken zonder resultaat", "/zoeken/?q=xyzzy"),
     ("zoeken leeg", "/zoeken/?q="),
     ("404", "/bestaat-niet/"),
@@ -54,3 +55,18 @@ def test_keyboard_user_reaches_content_with_skip_link(site, page):
     assert skip.is_visible()  # visible when focused
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#inhoud"
+
+
+@pytest.mark.browser
+def test_search_finds_a_help_offer_and_opens_it(site, page, axe):
+    """On a phone: search for an organisation's name, see that the hit is a help offer, open it."""
+    page.goto(site.url + "/zoeken/")
+    page.get_by_label("Waar zoekt u naar?").fill("Jellinek")
+    page.get_by_role("button", name="Zoek").click()
+    hit = page.locator(".sa-list__item", has=page.get_by_role("link", name="Jellinek Adviespunt"))
+    assert hit.locator(".sa-search__kind").inner_text() == "Hulpaanbod"
+    assert axe(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    hit.get_by_role("link", name="Jellinek Adviespunt").click()
+    page.wait_for_url("**/hulp/aanbod/*/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Jellinek Adviespunt"

@@ -106,6 +106,7 @@ class HomePage(BasePage):
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("audience"), FieldPanel("entry_points")]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+    search_fields = BasePage.search_fields + [index.SearchField("audience")]
 
     class Meta:
         verbose_name = _("startpagina")

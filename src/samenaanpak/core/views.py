@@ -1,7 +1,9 @@
 import datetime
 import sys
 import unicodedata
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -14,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
-from wagtail.models import Page
+from wagtail.models import Page, Site
+from wagtail.search.backends import get_search_backend
 
 from .models import SiteSettings
 
@@ -36,6 +39,67 @@ def clean_query(raw: str) -> tuple[str, list[str]]:
     return text, messages
 
 
+# Each source is cut off here: enough for a site this size, and it keeps every search a few queries.
+SEARCH_LIMIT_PER_KIND = 50
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    title: str
+    url: str
+    summary: str
+
+
+def _search_ids(queryset, query):
+    """Primary keys of the best matches; the caller filters and loads them in one query."""
+    results = get_search_backend().search(query, queryset, operator="or")[:SEARCH_LIMIT_PER_KIND]
+    return [obj.pk for obj in results]
+
+
+def _ordered(objects, ids):
+    rank = {pk: i for i, pk in enumerate(ids)}
+    return sorted(objects, key=lambda obj: rank[obj.pk])
+
+
+def search_hits(request, query: str) -> list[SearchHit]:
+    """Pages, help offers and published FAQ entries that match, in that order. A fixed number of
+    queries whatever the number of hits. Other apps' models are looked up by name: core comes first."""
+    hits = []
+    site = Site.find_for_request(request)
+    site_settings = SiteSettings.load(request_or_site=request)
+    pages = list(Page.objects.live().public().specific().search(query, operator="or")[:SEARCH_LIMIT_PER_KIND])
+    # The policy officer's name is in the site settings, shown on the pages that say so.
+    name_words = set(site_settings.policy_officer_name.casefold().split())
+    if name_words & set(query.casefold().split()):
+        content_page = apps.get_model("core", "ContentPage")
+        seen = {page.pk for page in pages}
+        pages += [page for page in content_page.objects.live().public().filter(show_policy_officer=True)
+                  if page.pk not in seen]
+    for page in pages:
+        hits.append(SearchHit(_("Pagina"), page.title, page.get_url(request, current_site=site),
+                              getattr(page, "intro", "")))
+
+    help_page = apps.get_model("help", "HelpIndexPage").objects.live().public().first()
+    if help_page:
+        offer_model = apps.get_model("help", "HelpOffer")
+        ids = _search_ids(offer_model.objects.all(), query)
+        base = help_page.get_url(request, current_site=site)
+        for offer in _ordered(offer_model.objects.active().filter(pk__in=ids), ids):
+            hits.append(SearchHit(_("Hulpaanbod"), offer.name,
+                                  base + help_page.reverse_subpage("offer", args=[offer.pk]), offer.description))
+
+    questions_page = apps.get_model("questions", "QuestionsPage").objects.live().public().first()
+    if questions_page:
+        faq_model = apps.get_model("questions", "FaqEntry")
+        ids = _search_ids(faq_model.objects.all(), query)
+        base = questions_page.get_url(request, current_site=site) + questions_page.reverse_subpage("faq")
+        for entry in _ordered(faq_model.objects.filter(published=True, pk__in=ids), ids):
+            hits.append(SearchHit(_("Veelgestelde vraag"), entry.question, f"{base}#vraag-{entry.pk}",
+                                  entry.answer))
+    return hits
+
+
 @require_GET
 def search(request):
     raw = request.GET.get("q", "")
@@ -44,8 +108,7 @@ def search(request):
     if "q" in request.GET and not query:
         messages.append(_("Vul een zoekwoord in, bijvoorbeeld “hulp”, “denktank” of “preventie”."))
     if query:
-        hits = Page.objects.live().public().specific().search(query, operator="or")
-        paginator = Paginator(hits, 10)
+        paginator = Paginator(search_hits(request, query), 10)
         try:
             results = paginator.page(request.GET.get("pagina", 1))
         except (EmptyPage, PageNotAnInteger):

@@ -1,12 +1,15 @@
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, EditView, SnippetViewSet, SnippetViewSetGroup
 
 from .admin_forms import ActionForm, ActionHistoryPanel
-from .models import Action, Goal
+from .models import Action, Goal, ThinkTankPage
 from .permissions import ThinkTankActionPolicy
 
 # Registered before any view asks for a policy (see wagtail.permissions).
@@ -28,6 +31,16 @@ class ActionDeleteView(OwnThinkTankMixin, DeleteView):
     pass
 
 
+class ActionFilterSet(WagtailFilterSet):
+    think_tank = django_filters.ModelChoiceFilter(
+        label=_("Denktank"), field_name="goal__think_tank", queryset=ThinkTankPage.objects.order_by("path"),
+    )
+
+    class Meta:
+        model = Action
+        fields = ["think_tank", "is_example"]
+
+
 class ActionViewSet(SnippetViewSet):
     model = Action
     icon = "tasks"
@@ -35,8 +48,12 @@ class ActionViewSet(SnippetViewSet):
     url_prefix = "acties"
     edit_view_class = ActionEditView
     delete_view_class = ActionDeleteView
-    list_display = ["title", "goal", "status_label", "progress_label"]
-    list_filter = ["goal__think_tank", "is_example"]
+    list_display = [
+        "title",
+        Column("think_tank", label=_("Denktank"), accessor="goal.think_tank.title", sort_key="goal__think_tank__path"),
+        "goal", "status_label", "progress_label",
+    ]
+    filterset_class = ActionFilterSet
     search_fields = ["title", "description"]
     edit_handler = ObjectList(
         [

@@ -2,11 +2,14 @@ from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -37,6 +40,7 @@ class QuestionAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.faq_draft = None  # set by save() when the editor asked for one
         self.current_status = self.instance.status if self.instance.pk else Status.NEW
         self.fields["new_status"].initial = self.current_status
 
@@ -68,7 +72,8 @@ class QuestionAdminForm(WagtailAdminModelForm):
                             subject=_("Antwoord op uw vraag (%(reference)s)") % {"reference": question.reference},
                             body=render_to_string("questions/email/answer.txt", {"question": question, "site": site}))
             if self.cleaned_data.get("make_faq"):
-                FaqEntry.objects.create(question=question.text[:300], answer=question.answer, source=question)
+                self.faq_draft = FaqEntry.objects.create(question=question.text[:300], answer=question.answer,
+                                                         source=question)
         return question
 
 
@@ -86,6 +91,22 @@ class QuestionDetailsPanel(Panel):
             return context
 
 
+class QuestionEditView(EditView):
+    def save_action(self):
+        response = super().save_action()
+        draft = getattr(self.form, "faq_draft", None)
+        if draft is not None and not self.expects_json_response:
+            # Tell the editor where the draft is: it still needs anonymising before it is published.
+            url = reverse("wagtailsnippets_questions_faqentry:edit", args=[draft.pk])
+            messages.success(
+                self.request,
+                _("Er staat een concept klaar bij de veelgestelde vragen. Haal namen en herkenbare details weg "
+                  "voordat u het publiceert."),
+                buttons=[messages.button(url, _("Concept openen"))],
+            )
+        return response
+
+
 class QuestionViewSet(ModelViewSet):
     model = Question
     icon = "help"
@@ -97,6 +118,7 @@ class QuestionViewSet(ModelViewSet):
     list_filter = ["topic"]
     search_fields = ["reference", "text"]
     inspect_view_enabled = False
+    edit_view_class = QuestionEditView
     edit_handler = ObjectList([
         QuestionDetailsPanel(heading=_("De vraag")),
         FieldPanel("answer"),

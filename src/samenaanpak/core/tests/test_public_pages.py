@@ -234,3 +234,65 @@ def test_the_menu_marks_only_the_section_the_visitor_is_in(client, nijkerk, url,
     nav = client.get(url).content.decode().split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
     marked = re.findall(r'<a class="sa-nav__link" href="[^"]*" aria-current="(\w+)">([^<]+)</a>', nav)
     assert [(title, value) for value, title in marked] == current
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, kind, href",
+    [
+        # The policy officer's name lives in the site settings and shows on the contact page.
+        ("Simonse", "Pagina", 'href="/contact/"'),
+        ("Jellinek", "Hulpaanbod", 'href="/hulp/aanbod/'),
+        ("113", "Hulpaanbod", 'href="/hulp/aanbod/'),
+        # "cannabis" is not in the Nijkerk content; the Trimbos line (Drugs Infolijn) is.
+        ("Trimbos", "Hulpaanbod", 'href="/hulp/aanbod/'),
+        ("vijfenzeventig", "Veelgestelde vraag", 'href="/vragen/veelgestelde-vragen/#vraag-'),
+        # Only in the home page's "voor wie is deze site".
+        ("Nijkerkerveen", "Pagina", 'href="/">Samen aanpakken'),
+    ],
+)
+def test_search_finds_bodies_offers_and_faq(client, nijkerk, query, kind, href):
+    html = client.get("/zoeken/", {"q": query}).content.decode()
+    assert " 0 resultaten" not in html
+    assert kind in html and href in html
+
+
+@pytest.mark.django_db
+def test_search_offer_link_opens_the_offer(client, nijkerk):
+    html = client.get("/zoeken/", {"q": "Jellinek"}).content.decode()
+    url = re.search(r'href="(/hulp/aanbod/\d+/)">Jellinek Adviespunt<', html).group(1)
+    assert "Jellinek Adviespunt" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_search_skips_hidden_offers_and_unpublished_faq(client, nijkerk):
+    from samenaanpak.help.models import HelpOffer
+    from samenaanpak.questions.models import FaqEntry
+
+    HelpOffer.objects.filter(name="Jellinek Adviespunt").update(active=False)
+    FaqEntry.objects.update(published=False)
+    assert "Jellinek Adviespunt" not in client.get("/zoeken/", {"q": "Jellinek"}).content.decode()
+    assert "#vraag-" not in client.get("/zoeken/", {"q": "vijfenzeventig"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_search_query_count_does_not_grow_with_hits(client, nijkerk, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samenaanpak.help.models import HelpOffer
+    from samenaanpak.questions.models import FaqEntry
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/zoeken/", {"q": "zoekproef drugs"}).status_code == 200
+        return len(queries)
+
+    before = count()
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(15):
+            HelpOffer.objects.create(name=f"Zoekproef {i}", description="Zoekproef", kind=HelpOffer.Kind.WEBSITE)
+            FaqEntry.objects.create(question=f"Zoekproef {i}?", answer="Zoekproef", published=True)
+    html = client.get("/zoeken/", {"q": "zoekproef drugs"}).content.decode()
+    assert "Zoekproef 3" in html or "pagina=2" in html
+    assert count() == before

@@ -101,3 +101,21 @@ def test_think_tank_page_shows_actions_with_state(client, nijkerk):
     html = client.get("/denktanks/nazorg-familie-en-vrienden/").content.decode()
     assert "Informatieavond voor ouders en naasten" in html and "Afgerond" in html and "100% klaar" in html
     assert "Lotgenotengroep na behandeling" in html and "20% klaar" in html
+
+
+@pytest.mark.django_db
+def test_action_list_shows_and_filters_by_think_tank(editor):
+    from samenaanpak.plan.models import ThinkTankPage
+
+    prevention = ThinkTankPage.objects.get(slug="preventie")
+    other = Action.objects.exclude(goal__think_tank=prevention).first()
+    own = Action.objects.filter(goal__think_tank=prevention).first()
+    url = reverse("wagtailsnippets_plan_action:list")
+
+    html = editor.get(url).content.decode()
+    assert "Sorteer &#x27;Denktank&#x27;" in html  # the column heading
+    assert 'id="id_think_tank"' in html and f'value="{prevention.pk}"' in html  # the filter
+
+    html = editor.get(url, {"think_tank": prevention.pk}).content.decode()
+    assert own.title in html and other.title not in html
+    assert prevention.title in html  # the active filter says which think tank

@@ -130,3 +130,24 @@ def test_open_questions_keep_personal_data(question):
     call_command("run_daily_tasks", stdout=open("/dev/null", "w"))
     question.refresh_from_db()
     assert question.email == "piet@example.org"
+
+
+@pytest.mark.django_db
+def test_faq_draft_message_links_to_the_draft(client, officer, verified_login, question):
+    verified_login(client, officer)
+    response = client.post(edit_url(question), {"answer": "Twee keer per week.", "new_status": "beantwoord",
+                                                 "note": "", "make_faq": "on"}, follow=True)
+    html = response.content.decode()
+    draft = FaqEntry.objects.get(source=question)
+    draft_url = reverse("wagtailsnippets_questions_faqentry:edit", args=[draft.pk])
+    assert "Er staat een concept klaar bij de veelgestelde vragen" in html
+    assert f'href="{draft_url}"' in html
+    assert "Twee keer per week." in client.get(draft_url).content.decode()
+
+
+@pytest.mark.django_db
+def test_no_faq_draft_message_without_a_draft(client, officer, verified_login, question):
+    verified_login(client, officer)
+    html = post(client, question, answer="Twee keer per week.").content.decode() + client.get(
+        reverse("questions_question:index")).content.decode()
+    assert "Er staat een concept klaar" not in html
