@@ -57,21 +57,29 @@ def question_form(request, page):
             pass
         elif form.already_sent():
             return _repeat(request, form, sent_url)
-        elif over_rate_limit(request):
-            form.add_error(None, _("U heeft het afgelopen uur al veel vragen gesteld. Probeer het over een uur opnieuw, "
-                                   "of bel 14033."))
         else:
-            with transaction.atomic():  # the duplicate key and the question are kept or lost together
-                question = None
-                if form.reserve():  # False: the same form at the same instant, stored by the other request
+            # The duplicate key, the limits' counts and the question are kept or lost together: a
+            # repeat of this form is not counted, and a refused one takes its count back.
+            question, limited = None, False
+            with transaction.atomic():
+                if not form.reserve():
+                    pass  # the same form at the same instant, stored by the other request
+                elif over_rate_limit(request):
+                    limited = True
+                    transaction.set_rollback(True)
+                else:
                     question = form.save()
                     QuestionEvent.objects.create(question=question, status=Status.NEW)
                     _notify(question, request)
                     form.mark_stored(question.pk)
-            if question is None:
+            if limited:
+                form.add_error(None, _("U heeft het afgelopen uur al veel vragen gesteld. Probeer het over een uur "
+                                       "opnieuw, of bel 14033."))
+            elif question is None:
                 return _repeat(request, form, sent_url)
-            request.session[SESSION_KEY] = question.reference
-            return redirect(sent_url)
+            else:
+                request.session[SESSION_KEY] = question.reference
+                return redirect(sent_url)
     return page.render(request, template="questions/questions_page.html", context_overrides={
         "form": form, "retention_days": settings.QUESTION_RETENTION_DAYS})
 

@@ -159,21 +159,35 @@ def report_form(request, page):
     elif form.is_valid():
         if form.already_sent():
             return _repeat_response(page, request, form)
-        limit_message = _over_limits(request)
-        if limit_message:
-            form.add_error(None, limit_message)
-        else:
-            def stored(report, receipt):
-                _keep_receipt_copy(form, receipt)
-                form.mark_stored(report.pk)
 
-            try:
-                report, receipt = vault.submit(category=form.cleaned_data["category"], content=form.content(),
-                                               photos=form.cleaned_data["photos"], reserve=form.reserve, stored=stored)
-            except vault.AlreadySubmitted:  # the same form at the same instant: the other request stored it
-                return _repeat_response(page, request, form)
+        def reserve():
+            # Inside the report's transaction: a repeat of this form is not counted against the
+            # limits, and a refused one takes its reservation and its count back with it.
+            if not form.reserve():
+                return False
+            message = _over_limits(request)
+            if message:
+                raise _OverLimit(message)
+            return True
+
+        def stored(report, receipt):
+            _keep_receipt_copy(form, receipt)
+            form.mark_stored(report.pk)
+
+        try:
+            report, receipt = vault.submit(category=form.cleaned_data["category"], content=form.content(),
+                                           photos=form.cleaned_data["photos"], reserve=reserve, stored=stored)
+        except vault.AlreadySubmitted:  # the same form at the same instant: the other request stored it
+            return _repeat_response(page, request, form)
+        except _OverLimit as over:
+            form.add_error(None, str(over))
+        else:
             return _receipt_response(page, request, receipt, photo_count=len(form.cleaned_data["photos"]))
     return _render(page, request, "reports/report_page.html", **_form_context(form))
+
+
+class _OverLimit(Exception):
+    pass
 
 
 def _repeat_response(page, request, form):
