@@ -173,7 +173,7 @@ def test_parent_gets_advice_for_tonight_and_hours_with_next_opening(client, nijk
     tuesday_night = datetime.datetime(2026, 12, 1, 22, 30, tzinfo=datetime.UTC)
     monkeypatch.setattr(timezone, "now", lambda: tuesday_night)
     html = client.get("/hulp/?voor=ouders").content.decode()
-    assert "Wat u vannacht kunt doen" in html and "Bel dan 112" in html and "113" in html
+    assert "Wat u vannacht kunt doen" in html and "bel 112" in html and "113" in html
     assert html.index("sa-crisis") < html.index("Wat u vannacht kunt doen") < html.index('id="resultaten-titel"')
     infolijn = html[html.index(">Drugs Infolijn<"):]
     infolijn = infolijn[:infolijn.index("</li>")]
