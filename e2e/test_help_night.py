@@ -104,3 +104,15 @@ def test_quick_exit_works_without_javascript(site, browser):
     page.get_by_role("link", name="Snel weg").click()
     page.wait_for_url("https://www.buienradar.nl/")
     context.close()
+
+
+@pytest.mark.browser
+def test_filters_stand_open_beside_the_results_on_a_wide_screen(site, browser):
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site.url + "/hulp/?voor=ouders")
+    expect(page.get_by_label("Bellen")).to_be_visible()  # help-filters.js unfolded them
+    filters, results = page.locator(".sa-filters").bounding_box(), page.locator(".sa-results").bounding_box()
+    assert filters["x"] + filters["width"] <= results["x"]
+    page.screenshot(path=f"{SHOTS}/wide.png")
+    context.close()

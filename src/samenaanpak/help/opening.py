@@ -78,7 +78,7 @@ def hours_summary(periods) -> list[str]:
             continue
         if run:
             first, last = SHORT_WEEKDAYS[run[0][0]], SHORT_WEEKDAYS[run[-1][0]]
-            days = str(first) if len(run) == 1 else (
+            days = gettext("elke dag") if len(run) == 7 else str(first) if len(run) == 1 else (
                 f"{first} {gettext('en')} {last}" if len(run) == 2 else f"{first} {gettext('t/m')} {last}")
             o, c = run[0][1], run[0][2]
             times = gettext("hele dag") if o == c == datetime.time(0) else f"{clock(o)}–{clock(c)}"

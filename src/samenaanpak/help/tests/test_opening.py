@@ -120,4 +120,5 @@ def test_hours_summary_groups_days_with_the_same_hours():
     assert hours_summary(periods) == ["ma t/m vr 9:00–17:00", "za 10:00–14:00", "zo hele dag"]
     assert hours_summary([(MON, T(19), T(21)), (TUE, T(19), T(21)), (4, T(19), T(21))]) == [
         "ma en di 19:00–21:00", "vr 19:00–21:00"]
+    assert hours_summary([(day, T(11), T(21)) for day in range(7)]) == ["elke dag 11:00–21:00"]
     assert hours_summary([]) == []
