@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from samenaanpak.help.opening import AMSTERDAM, is_open
+from samenaanpak.help.opening import AMSTERDAM, hours_summary, is_open, next_opening, reopens_label
 
 T = datetime.time
 MON, TUE, SAT, SUN = 0, 1, 5, 6
@@ -50,7 +50,6 @@ def test_night_of_dst_change():
 
 
 # next_opening / reopens_label: "Weer open: morgen 9:00" for an offer that is closed now.
-from samenaanpak.help.opening import hours_summary, next_opening, reopens_label  # noqa: E402
 
 WEEKDAYS_9_17 = [(day, T(9), T(17)) for day in range(5)]  # Monday to Friday
 
