@@ -20,7 +20,7 @@ from wagtail.search import index
 
 from samenaanpak.core.models import BasePage, phone_validator, tel_href
 
-from .opening import is_open
+from .opening import hours_summary, is_open, next_opening, reopens_label
 
 STALE_AFTER = datetime.timedelta(days=183)  # "not checked for 6 months"
 
@@ -168,12 +168,30 @@ class HelpOffer(index.Indexed, ClusterableModel):
     def is_stale(self):
         return self.last_checked is None or self.last_checked < timezone.localdate() - STALE_AFTER
 
+    def _periods(self):
+        return [(h.weekday, h.opens, h.closes) for h in self.opening_hours.all()]
+
     def is_open_at(self, moment):
         """True/False, or None when no opening hours are known."""
         if self.always_open:
             return True
-        periods = [(h.weekday, h.opens, h.closes) for h in self.opening_hours.all()]
+        periods = self._periods()
         return is_open(periods, moment) if periods else None
+
+    def reopens_after(self, moment):
+        """'Weer open: morgen 9:00' for an offer that is closed at `moment`, else ''."""
+        if self.always_open or self.is_open_at(moment) is not False:
+            return ""
+        opening = next_opening(self._periods(), moment)
+        return reopens_label(opening, moment) if opening else ""
+
+    def hours_lines(self):
+        return hours_summary(self._periods())
+
+    def set_state(self, moment):
+        """What the lists and the offer page show about opening hours, computed once per request."""
+        self.open_now = self.is_open_at(moment)
+        self.reopens = self.reopens_after(moment)
 
 
 class OpeningHours(Orderable):
@@ -228,7 +246,7 @@ class HelpIndexPage(RoutablePageMixin, BasePage):
         now = timezone.now()
         offers = list(offers)
         for offer in offers:
-            offer.open_now = offer.is_open_at(now)
+            offer.set_state(now)
         context = {"offers": offers, "now": now, **extra}
         return self.render(request, template=template, context_overrides=context)
 
@@ -244,8 +262,14 @@ class HelpIndexPage(RoutablePageMixin, BasePage):
             return redirect(f"{self.url}?{query.urlencode()}")
         filterset = HelpOfferFilter(request.GET or None, queryset=self.offers())
         filtered = any(key in request.GET for key in filterset.filters)
+        chosen = request.GET.getlist("voor")
+        # A parent gets advice for tonight; a young person is addressed with "je" (house style is "u").
+        for_parents = "ouders" in chosen
+        for_young = "jongeren" in chosen and not for_parents
         return self._render_list(request, filterset.qs, "help/help_index_page.html",
-                                 {"filter": filterset, "filtered": filtered})
+                                 {"filter": filterset, "filtered": filtered, "filter_count": sum(
+                                     len(request.GET.getlist(key)) for key in filterset.filters),
+                                  "for_parents": for_parents, "for_young": for_young})
 
     @path("online/", name="online")
     def online(self, request):
@@ -257,7 +281,7 @@ class HelpIndexPage(RoutablePageMixin, BasePage):
         offer = self.offers().filter(pk=pk).first()
         if offer is None:
             raise Http404
-        offer.open_now = offer.is_open_at(timezone.now())
+        offer.set_state(timezone.now())
         return self.render(request, template="help/help_offer.html", context_overrides={"offer": offer})
 
 

@@ -35,9 +35,11 @@ def test_home_entry_point_leads_to_the_help_directory(client, nijkerk):
 def test_directory_lists_offers_with_crisis_block_and_tel_links(client, nijkerk):
     html = client.get("/hulp/").content.decode()
     assert result_count(html) == HelpOffer.objects.active().count()
-    assert html.index('class="sa-crisis"') < html.index("<h1")  # the crisis block comes first
+    assert html.index('class="sa-crisis') < html.index("<h1")  # the crisis block comes first
     assert 'href="tel:0612989357"' in html and 'href="tel:08000113"' in html
-    assert "<script" not in html
+    # Only our own files, no inline script (the CSP allows scripts from our origin only).
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert scripts and all(re.fullmatch(r'<script src="/static/js/[\w.-]+\.js" defer>', tag) for tag in scripts)
 
 
 @pytest.mark.django_db
@@ -95,7 +97,7 @@ def test_online_page_lists_only_online_help(client, nijkerk):
     html = client.get("/hulp/online/").content.decode()
     assert "Jellinek Adviespunt" in html and "113 Zelfmoordpreventie" in html
     assert "Lianne van Egmond" not in html
-    assert 'class="sa-crisis"' in html
+    assert 'class="sa-crisis' in html
 
 
 @pytest.mark.django_db
@@ -163,3 +165,49 @@ def test_who_may_edit_help_offers(client, role_users, verified_login, role, allo
     offer = HelpOffer.objects.first()
     response = client.get(reverse("wagtailsnippets_help_helpoffer:edit", args=[offer.pk]))
     assert (response.status_code == 200) is allowed
+
+
+@pytest.mark.django_db
+def test_parent_gets_advice_for_tonight_and_hours_with_next_opening(client, nijkerk, monkeypatch):
+    # Tuesday 1 December 2026, 23:30 in Nijkerk: the weekday lines are closed.
+    tuesday_night = datetime.datetime(2026, 12, 1, 22, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: tuesday_night)
+    html = client.get("/hulp/?voor=ouders").content.decode()
+    assert "Wat u vannacht kunt doen" in html and "bel 112" in html and "113" in html
+    assert html.index("sa-crisis") < html.index("Wat u vannacht kunt doen") < html.index('id="resultaten-titel"')
+    infolijn = html[html.index(">Drugs Infolijn<"):]
+    infolijn = infolijn[:infolijn.index("</li>")]
+    assert "ma t/m vr 9:00–17:00" in infolijn and "Weer open: morgen 9:00" in infolijn
+    assert "Dag en nacht bereikbaar" in html  # 113
+    # Filters fold away (results first on a phone); no guide for other visitors.
+    assert '<details class="sa-filters" data-filters>' in html and "(1 gekozen)" in html
+    assert "Wat u vannacht kunt doen" not in client.get("/hulp/?voor=professionals").content.decode()
+
+
+@pytest.mark.django_db
+def test_offer_page_says_when_it_opens_again(client, nijkerk, monkeypatch):
+    friday_evening = datetime.datetime(2026, 12, 4, 19, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: friday_evening)
+    offer = HelpOffer.objects.get(name="Drugs Infolijn")
+    html = client.get(f"/hulp/aanbod/{offer.pk}/").content.decode()
+    assert "nu gesloten" in html and "Weer open: maandag 9:00" in html
+
+
+@pytest.mark.django_db
+def test_young_person_is_addressed_with_je(client, nijkerk):
+    html = client.get("/hulp/?voor-wie=mijzelf", follow=True).content.decode()
+    assert "Hier vind je hulp" in html and "Alle hulp die je online kunt vinden" in html
+    assert "Hier vindt u hulp" not in html and "Wat u vannacht" not in html
+    assert "Hier vind je hulp" not in client.get("/hulp/?voor=ouders").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/hulp/", "/hulp/?voor=jongeren", "/hulp/online/", "offer"])
+def test_help_pages_offer_a_quick_exit_and_a_history_tip(client, nijkerk, path):
+    if path == "offer":
+        path = f"/hulp/aanbod/{HelpOffer.objects.get(name='Drugs Infolijn').pk}/"
+    html = client.get(path).content.decode()
+    assert re.search(r'<a class="sa-quick-exit__link" href="https://www\.buienradar\.nl/" rel="noreferrer" '
+                     r'data-quick-exit>Snel weg', html)
+    assert html.index("data-quick-exit") < html.index("<h1")  # reachable first
+    assert "privévenster" in html and "geschiedenis van de browser" in html
