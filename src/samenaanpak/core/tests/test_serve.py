@@ -33,16 +33,19 @@ def _pids(pattern: str, var_dir) -> list[int]:
     return found
 
 
-def _nginx_group(var_dir) -> int | None:
-    """nginx's master is the leader of the process group scripts/serve.py records."""
+def _nginx_record(var_dir) -> str:
+    """Where scripts/serve.py records the process group of nginx (in nginx's runtime folder)."""
     import hashlib
     import tempfile
 
-    record = os.path.join(tempfile.gettempdir(),
-                          f"samenaanpak-nginx-{hashlib.sha256(bytes(var_dir.resolve())).hexdigest()[:12]}",
-                          "nginx.pgid")
+    return os.path.join(tempfile.gettempdir(),
+                        f"samenaanpak-nginx-{hashlib.sha256(bytes(var_dir.resolve())).hexdigest()[:12]}", "nginx.pgid")
+
+
+def _nginx_group(var_dir) -> int | None:
+    """nginx's master is the leader of the process group scripts/serve.py records."""
     try:
-        return int(open(record).read())
+        return int(open(_nginx_record(var_dir)).read())
     except (OSError, ValueError):
         return None
 
@@ -120,3 +123,5 @@ def test_killed_processes_come_back_and_slow_clients_do_not_block(meldpunt, tmp_
     finally:
         os.killpg(serve.pid, signal.SIGTERM)
         serve.wait(timeout=30)
+        record = _nginx_record(var_dir)
+        shutil.rmtree(os.path.dirname(record), ignore_errors=True)  # nginx's runtime folder in /tmp
