@@ -26,7 +26,7 @@ from .text import clean_text
 SALT = "samenaanpak.public-form.started"
 MAX_AGE = 7 * 24 * 3600  # a form left open for a week is still accepted (the CSRF token decides)
 SUBMITTED_FOR = 24 * 3600  # how long a sent form is remembered as sent
-PENDING = 0  # the reservation's value while the record is being stored
+PENDING = 0  # the reservation's value until the record has its id (within the same transaction)
 
 
 def start_token(at: float | None = None) -> str:
@@ -118,12 +118,7 @@ class PublicFormMixin:
         """A quick look before doing any work (rate limits): was this very form sent before?"""
         return throttle.store().get(self.submission_key()) is not None
 
-    def stored_id(self, wait: float = 5.0) -> int | None:
-        """The id of the record the first copy of this form stored; waits a moment while that copy
-        is still being stored (two identical POSTs at the same instant)."""
-        deadline = time.monotonic() + wait
-        while True:
-            value = throttle.store().get(self.submission_key())
-            if value not in (None, PENDING) or time.monotonic() >= deadline:
-                return value or None
-            time.sleep(0.1)
+    def stored_id(self) -> int | None:
+        """The id of the record the first copy of this form stored. The reservation and this id are
+        written in one transaction, so no other request ever sees the reservation without it."""
+        return throttle.store().get(self.submission_key()) or None

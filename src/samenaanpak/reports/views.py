@@ -125,7 +125,7 @@ def _keep_receipt_copy(form, receipt):
 
 
 def _receipt_copy(form) -> str | None:
-    if form.stored_id() is None:  # waits while the first copy of the form is still being stored
+    if form.stored_id() is None:
         return None
     sealed = cache.get(_receipt_copy_key(form))
     try:

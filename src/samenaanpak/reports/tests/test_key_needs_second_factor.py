@@ -15,7 +15,7 @@ from samenaanpak.reports import keyring
 from samenaanpak.reports.models import Report
 from samenaanpak.reports.nijkerk import DEMO_HANDLER, DEMO_PASSWORD
 from samenaanpak.tests.factories import UserFactory
-from samenaanpak.tests.two_factor import code_step, enrol, password_step, secret_of
+from samenaanpak.tests.two_factor import code_step, enrol, password_step
 
 from .helpers import handler, submit
 
