@@ -5,7 +5,7 @@ UV ?= uv
 PY := $(UV) run --frozen python
 PORT ?= 8000
 
-.PHONY: run dev test serve admin install db messages compile-messages bench chaos clean
+.PHONY: run dev test lint format serve admin install db messages compile-messages bench chaos clean
 
 ## install: Python packages (uv, from uv.lock) and the CSS packages (npm, from package-lock.json)
 install: .venv/.installed node_modules/.installed src/samenaanpak/static/vendor/utrecht-components.css
@@ -66,6 +66,20 @@ admin: install
 test: install
 	$(MAKE) -s compile-messages
 	$(UV) run --frozen pytest
+
+## lint: ruff (code and format), djhtml (template indentation) and no model change without a migration
+LINT_PATHS = src e2e bench scripts deploy conftest.py manage.py
+lint: install
+	$(UV) run --frozen ruff check $(LINT_PATHS)
+	$(UV) run --frozen ruff format --check $(LINT_PATHS)
+	find src -name '*.html' -print0 | xargs -0 $(UV) run --frozen djhtml --check
+	$(PY) manage.py makemigrations --check --dry-run
+
+## format: let ruff and djhtml fix what make lint reports
+format: install
+	$(UV) run --frozen ruff check --fix $(LINT_PATHS)
+	$(UV) run --frozen ruff format $(LINT_PATHS)
+	find src -name '*.html' -print0 | xargs -0 $(UV) run --frozen djhtml
 
 ## compile-messages: .po -> .mo with gettext's msgfmt when it is there; the .mo files are committed,
 ## so a machine without gettext still runs the site in both languages

@@ -63,7 +63,9 @@ def meldpunt(db):
 
 
 def _verified_login(client, user):
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="default", defaults={"confirmed": True}
+    )
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
@@ -79,6 +81,7 @@ def verified_login():
 @pytest.fixture
 def role_users(nijkerk):
     """One user per back-office role (plus anonymous as None)."""
+
     def member(group_name, username):
         user = UserFactory(username=username)
         user.groups.add(Group.objects.get(name=group_name))

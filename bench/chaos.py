@@ -91,8 +91,14 @@ def get(url, data=None, timeout=30):
 
 def serve(env, port, log_name):
     log = open(OUT / log_name, "ab")
-    process = subprocess.Popen(["make", "-s", "serve"], cwd=ROOT, env={**env, "PORT": str(port)}, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        ["make", "-s", "serve"],
+        cwd=ROOT,
+        env={**env, "PORT": str(port)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 300
     while get(f"http://127.0.0.1:{port}/gezond/", timeout=5)[0] != 200:
         if time.monotonic() > deadline or process.poll() is not None:
@@ -115,12 +121,18 @@ def slow_clients(port, count=50, visits=10):
     times, statuses = [], []
     for _ in range(visits):
         started = time.monotonic()
-        statuses.append(get(f"http://127.0.0.1:{port}/vragen/", timeout=10)[0])  # a person gives up after 10 s
+        statuses.append(
+            get(f"http://127.0.0.1:{port}/vragen/", timeout=10)[0]
+        )  # a person gives up after 10 s
         times.append(time.monotonic() - started)
     for sock in socks:
         sock.close()
-    return {"p50 s": round(statistics.median(times), 3), "max s": round(max(times), 2),
-            "ok": statuses.count(200), "of": visits}
+    return {
+        "p50 s": round(statistics.median(times), 3),
+        "max s": round(max(times), 2),
+        "ok": statuses.count(200),
+        "of": visits,
+    }
 
 
 def pids(var_dir, pattern):
@@ -128,7 +140,10 @@ def pids(var_dir, pattern):
     for pid in filter(str.isdigit, os.listdir("/proc")):
         with contextlib.suppress(OSError):
             cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode()
-            if pattern in cmd and f"VAR_DIR={var_dir}".encode() in open(f"/proc/{pid}/environ", "rb").read():
+            if (
+                pattern in cmd
+                and f"VAR_DIR={var_dir}".encode() in open(f"/proc/{pid}/environ", "rb").read()
+            ):
                 found.add(int(pid))
     return found
 
@@ -143,7 +158,10 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     results = {}
     base_env = {**os.environ, "VAR_DIR": str(OUT / "var-slow"), "REDIS_URL": ""}
-    for name, extra in (("nginx + gunicorn (make serve)", {}), ("gunicorn alone", {"SERVE_PROXY": "0"})):
+    for name, extra in (
+        ("nginx + gunicorn (make serve)", {}),
+        ("gunicorn alone", {"SERVE_PROXY": "0"}),
+    ):
         port = free_port()
         app = serve({**base_env, **extra}, port, "slow.log")
         try:
@@ -152,12 +170,21 @@ def main():
             stop(app)
 
     database = f"samenaanpak_chaos_{os.getpid()}"
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {database}"], check=True)
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {database}"],
+        check=True,
+    )
     proxy, smtp = Proxy(), SMTPServer()
     smtp.start()
     var_dir = OUT / "var-outage"
-    env = {**os.environ, "VAR_DIR": str(var_dir), "REDIS_URL": "", "EMAIL_URL": smtp.url,
-           "DATABASE_URL": f"postgres://postgres@127.0.0.1:{proxy.port}/{database}", "DB_CONN_MAX_AGE": "60"}
+    env = {
+        **os.environ,
+        "VAR_DIR": str(var_dir),
+        "REDIS_URL": "",
+        "EMAIL_URL": smtp.url,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{proxy.port}/{database}",
+        "DB_CONN_MAX_AGE": "60",
+    }
     port = free_port()
     app = serve(env, port, "outage.log")
     try:
@@ -170,13 +197,23 @@ def main():
                 page = opener.open(url + "/vragen/", timeout=30).read().decode()
             except OSError as error:
                 return getattr(error, "code", None), getattr(error, "read", lambda: b"")().decode()
-            fields = {name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
-                      for name in ("csrfmiddlewaretoken", "started")}
+            fields = {
+                name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+                for name in ("csrfmiddlewaretoken", "started")
+            }
             time.sleep(3.1)  # a person takes longer than the bot check's minimum
-            data = {"text": text, "topic": "hulp", "email": f"vraag{abs(hash(text)) % 10**6}@example.org",
-                    "consent": "on", "website": "", **fields}
+            data = {
+                "text": text,
+                "topic": "hulp",
+                "email": f"vraag{abs(hash(text)) % 10**6}@example.org",
+                "consent": "on",
+                "website": "",
+                **fields,
+            }
             try:
-                with opener.open(url + "/vragen/", data=urllib.parse.urlencode(data).encode(), timeout=30) as response:
+                with opener.open(
+                    url + "/vragen/", data=urllib.parse.urlencode(data).encode(), timeout=30
+                ) as response:
                     return response.status, response.read().decode()
             except urllib.error.HTTPError as error:
                 return error.code, error.read().decode()
@@ -188,7 +225,11 @@ def main():
         statuses, started = {}, time.monotonic()
         dutch_503 = 0
         while time.monotonic() - started < OUTAGE:
-            for status, body in (get(url + "/vragen/"), get(url + "/"), ask("Vraag tijdens de storing")):
+            for status, body in (
+                get(url + "/vragen/"),
+                get(url + "/"),
+                ask("Vraag tijdens de storing"),
+            ):
                 statuses[status] = statuses.get(status, 0) + 1
                 dutch_503 += status == 503 and ("niet beschikbaar" in body)
             time.sleep(1)
@@ -200,22 +241,40 @@ def main():
         for number in range(2):
             ask(f"Vraag na de storing {number}")
         deadline = time.monotonic() + 180
-        expected = 2 * 5  # each question that arrived: a confirmation and a notice to the policy officer
+        expected = (
+            2 * 5
+        )  # each question that arrived: a confirmation and a notice to the policy officer
         while len(smtp.inbox.messages) < expected and time.monotonic() < deadline:
             time.sleep(1)
         time.sleep(10)  # time for a wrong second copy to show up
         after = {name: pids(var_dir, f"manage.py {name}") for name in ("worker", "scheduler")}
         ids = [m["Message-ID"] for m in smtp.inbox.messages]
         results["database outage"] = {
-            "seconds": OUTAGE, "answers during outage (status: count)": statuses,
-            "Dutch 503 pages": dutch_503, "seconds until 200 after the database returned": recovery,
-            "mails delivered": len(ids), "of": expected, "delivered twice": len(ids) - len(set(ids)),
-            "worker/scheduler carried on (same process)": {name: before[name] == after[name] for name in before},
+            "seconds": OUTAGE,
+            "answers during outage (status: count)": statuses,
+            "Dutch 503 pages": dutch_503,
+            "seconds until 200 after the database returned": recovery,
+            "mails delivered": len(ids),
+            "of": expected,
+            "delivered twice": len(ids) - len(set(ids)),
+            "worker/scheduler carried on (same process)": {
+                name: before[name] == after[name] for name in before
+            },
         }
     finally:
         stop(app)
         smtp.stop()
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {database}"])
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-qc",
+                f"DROP DATABASE IF EXISTS {database}",
+            ]
+        )
     print("\nSamenaanpak chaos probes\n")
     for name, figures in results.items():
         print(f"{name}: {figures}")

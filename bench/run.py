@@ -32,12 +32,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy"))
 import nginx_conf  # noqa: E402 - deploy/nginx_conf.py renders the shipped configuration
+
 OUT = ROOT / "bench" / "out"
 PAGES = {"home": "/", "plan": "/plan-van-aanpak/", "denktank": "/denktanks/preventie/"}
 # Measured for queries and weight only: the meldpunt's pages are never cached (no-store), and the
 # handler's queue needs a verified back-office session.
-MELDPUNT_PAGES = {"melden": "/melden/", "cijfers": "/melden/cijfers/", "mijn-melding": "/melden/mijn-melding/",
-                  "wachtrij": "/beheer/meldpunt/"}
+MELDPUNT_PAGES = {
+    "melden": "/melden/",
+    "cijfers": "/melden/cijfers/",
+    "mijn-melding": "/melden/mijn-melding/",
+    "wachtrij": "/beheer/meldpunt/",
+}
 QUERY_PAGES = {**PAGES, **MELDPUNT_PAGES}
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
@@ -68,8 +73,12 @@ def fetch(url):
 
 def wrk(url):
     """Requests/s and p50/p99 latency (ms) from wrk --latency."""
-    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def pct(p):
@@ -77,19 +86,30 @@ def wrk(url):
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": pct(50), "p99": pct(99), "errors": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": rps,
+        "p50": pct(50),
+        "p99": pct(99),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
 
 
 def start_nginx(port, docroot, site=False, upstream_port=None):
     """nginx serving `docroot` as static files, or (site=True) the shipped site configuration."""
     conf_dir = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
-    server = None if site else f"""
+    server = (
+        None
+        if site
+        else f"""
         server {{
             listen 127.0.0.1:{port};
             root {docroot};
             location / {{ try_files $uri $uri/index.html =404; }}
         }}"""
-    conf = nginx_conf.write(conf_dir, port=port, upstream=f"127.0.0.1:{upstream_port}", server=server)
+    )
+    conf = nginx_conf.write(
+        conf_dir, port=port, upstream=f"127.0.0.1:{upstream_port}", server=server
+    )
     subprocess.run(["nginx", "-c", str(conf), "-p", str(conf_dir)], check=True)
     return conf_dir
 
@@ -101,8 +121,13 @@ def stop_nginx(conf_dir):
 
 def manage_py(env, code):
     """Runs Python inside the project with the bench settings; returns the JSON it prints."""
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode:
         raise SystemExit(result.stderr)
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -125,14 +150,14 @@ session = staff.session
 session[DEVICE_ID_SESSION_KEY] = device.persistent_id
 session.save()
 counts = {}
-for name, path in %r.items():
+for name, path in __PAGES__.items():
     visitor = staff if path.startswith('/beheer/') else client
     visitor.get(path)
     with CaptureQueriesContext(connection) as ctx:
         assert visitor.get(path).status_code == 200, path
     counts[name] = len(ctx.captured_queries)
 print(json.dumps(counts))
-""" % QUERY_PAGES
+""".replace("__PAGES__", repr(QUERY_PAGES))
 
 GROW_DATA = """
 import json, datetime
@@ -201,12 +226,24 @@ def main():
     port, static_port, proxy_port = free_port(), free_port(), free_port()
     # SERVE_PROXY=0: gunicorn alone on the port, so that "uncached" measures the application; the
     # shipped nginx is measured separately below.
-    env = {**os.environ, "VAR_DIR": str(OUT / "var"), "PORT": str(port), "BIND": "127.0.0.1", "SERVE_PROXY": "0"}
+    env = {
+        **os.environ,
+        "VAR_DIR": str(OUT / "var"),
+        "PORT": str(port),
+        "BIND": "127.0.0.1",
+        "SERVE_PROXY": "0",
+    }
     results, servers = [], []
 
     def serve(extra_env):
-        process = subprocess.Popen(["make", "-s", "serve"], cwd=ROOT, env={**env, **extra_env},
-                                   stdout=open(OUT / "serve.log", "a"), stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            ["make", "-s", "serve"],
+            cwd=ROOT,
+            env={**env, **extra_env},
+            stdout=open(OUT / "serve.log", "a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         wait_for(f"http://127.0.0.1:{port}/gezond/")
         return process
 
@@ -218,14 +255,20 @@ def main():
     static_base = f"http://127.0.0.1:{static_port}"
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     subprocess.run(["redis-cli", "-u", redis_url, "flushdb"], capture_output=True)
-    app = serve({"REDIS_URL": redis_url})  # uncached pages, but Wagtail's own caches in Redis as in production
+    app = serve(
+        {"REDIS_URL": redis_url}
+    )  # uncached pages, but Wagtail's own caches in Redis as in production
     try:
         for name, path in PAGES.items():
             (OUT / "static" / f"{name}.html").write_bytes(fetch(base + path))
         nginx_static = start_nginx(static_port, OUT / "static")
         servers.append(nginx_static)
         results += run_load(base, static_base, "uncached")
-        weights = {name: page_weight(base, path) for name, path in QUERY_PAGES.items() if not path.startswith("/beheer/")}
+        weights = {
+            name: page_weight(base, path)
+            for name, path in QUERY_PAGES.items()
+            if not path.startswith("/beheer/")
+        }
     finally:
         stop(app)
 
@@ -253,21 +296,31 @@ def main():
     subprocess.run(["redis-cli", "-u", redis_url, "flushdb"], capture_output=True)
     queries_after = manage_py({**env, "REDIS_URL": redis_url}, QUERY_COUNT)
 
-    print(f"\nSamenaanpak benchmark · wrk -t2 -c{CONNECTIONS} -d{DURATION}s, keep-alive · "
-          f"gunicorn 2 sync workers · database {'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite'}\n")
-    print(f"{'mode':<17}{'page':<10}{'app req/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'nginx req/s':>12}{'ratio':>8}  budget")
+    print(
+        f"\nSamenaanpak benchmark · wrk -t2 -c{CONNECTIONS} -d{DURATION}s, keep-alive · "
+        f"gunicorn 2 sync workers · database {'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite'}\n"
+    )
+    print(
+        f"{'mode':<17}{'page':<10}{'app req/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'nginx req/s':>12}{'ratio':>8}  budget"
+    )
     budgets = {"uncached": 1, "django-cache": 10, "nginx-microcache": 50}
     for label, name, app_r, ref in results:
         ratio = 100 * app_r["rps"] / ref["rps"]
         verdict = "ok" if ratio >= budgets[label] else "UNDER"
         errors = f" ({app_r['errors']} errors)" if app_r["errors"] else ""
-        print(f"{label:<17}{name:<10}{app_r['rps']:>10.0f}{app_r['p50']:>8.1f}{app_r['p99']:>8.1f}"
-              f"{ref['rps']:>12.0f}{ratio:>7.1f}%  >= {budgets[label]}% {verdict}{errors}")
-    print(f"\n{'page':<12}{'weight (gzip)':>14}{'other origins':>15}{'queries':>9}{'queries after growth':>22}")
+        print(
+            f"{label:<17}{name:<10}{app_r['rps']:>10.0f}{app_r['p50']:>8.1f}{app_r['p99']:>8.1f}"
+            f"{ref['rps']:>12.0f}{ratio:>7.1f}%  >= {budgets[label]}% {verdict}{errors}"
+        )
+    print(
+        f"\n{'page':<12}{'weight (gzip)':>14}{'other origins':>15}{'queries':>9}{'queries after growth':>22}"
+    )
     for name in QUERY_PAGES:
         weight, foreign = weights.get(name, (None, ()))
         shown = f"{weight / 1024:>11.1f} KB" if weight is not None else f"{'(back office)':>14}"
-        print(f"{name:<12}{shown}{len(foreign):>15}{queries_before[name]:>9}{queries_after[name]:>22}")
+        print(
+            f"{name:<12}{shown}{len(foreign):>15}{queries_before[name]:>9}{queries_after[name]:>22}"
+        )
     print(f"\ndata after growth: {grown}")
     same = queries_before == queries_after and max(queries_after.values()) <= 15
     print("query counts unchanged with the data and <= 15:", "yes" if same else "NO")

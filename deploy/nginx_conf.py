@@ -15,12 +15,17 @@ def write(directory: Path, *, port: int, upstream: str, server: str | None = Non
     directory.mkdir(parents=True, exist_ok=True)
     directory.chmod(0o755)  # nginx workers may run as an unprivileged user and write the cache here
     if server is None:
-        server = ((DEPLOY / "nginx-site.conf.template").read_text()
-                  .replace("{{PORT}}", str(port)).replace("{{UPSTREAM}}", upstream)
-                  .replace("{{CACHE_DIR}}", str(directory / "cache"))
-                  .replace("{{ERROR_PAGES}}", str(DEPLOY / "error-pages")))
+        server = (
+            (DEPLOY / "nginx-site.conf.template")
+            .read_text()
+            .replace("{{PORT}}", str(port))
+            .replace("{{UPSTREAM}}", upstream)
+            .replace("{{CACHE_DIR}}", str(directory / "cache"))
+            .replace("{{ERROR_PAGES}}", str(DEPLOY / "error-pages"))
+        )
     conf = directory / "nginx.conf"
-    conf.write_text(textwrap.dedent("""
+    conf.write_text(
+        textwrap.dedent("""
         worker_processes 1;
         pid {d}/nginx.pid;
         error_log stderr emerg;
@@ -35,5 +40,8 @@ def write(directory: Path, *, port: int, upstream: str, server: str | None = Non
             fastcgi_temp_path {d}/fastcgi;
             uwsgi_temp_path {d}/uwsgi;
             scgi_temp_path {d}/scgi;
-        """).format(d=directory) + textwrap.indent(server, "    ") + "\n}\n")
+        """).format(d=directory)
+        + textwrap.indent(server, "    ")
+        + "\n}\n"
+    )
     return conf

@@ -17,7 +17,9 @@ from .two_factor import code_for, code_step, enrol, password_step, read_secret, 
 SHOTS = Path("/tmp/shots-2fa")
 VIEWPORTS = {"telefoon": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 # What the library's screens said: English terms, its own jargon, and "je" where we say "u".
-NOT_OUR_WORDS = re.compile(r"API-token|\bToken\b|TOTP|Secret|wizard|\b(je|jij|jouw)\b", re.IGNORECASE)
+NOT_OUR_WORDS = re.compile(
+    r"API-token|\bToken\b|TOTP|Secret|wizard|\b(je|jij|jouw)\b", re.IGNORECASE
+)
 
 
 def _check_screen(page, axe, name):
@@ -42,15 +44,23 @@ def test_new_staff_member_links_an_app_and_signs_in_with_it(site, browser, axe, 
     context = browser.new_context(locale="nl-NL", viewport=VIEWPORTS[screen])
     page = context.new_page()
     sent_to_setup = []  # requests other than the page itself that were answered with the setup
-    page.on("response", lambda r: sent_to_setup.append(r.url)
-            if "/two_factor/setup/" in (r.headers.get("location") or "") and r.request.resource_type != "document"
-            else None)
+    page.on(
+        "response",
+        lambda r: (
+            sent_to_setup.append(r.url)
+            if "/two_factor/setup/" in (r.headers.get("location") or "")
+            and r.request.resource_type != "document"
+            else None
+        ),
+    )
 
     page.goto(site.url + "/beheer/")
     _check_screen(page, axe, f"{screen}-1-inloggen")
     password_step(page, "nieuw-lid")
     expect(page.get_by_role("heading", name="Koppel een app aan uw account")).to_be_visible()
-    page.wait_for_load_state("networkidle")  # the icons and translations Wagtail fetches after loading
+    page.wait_for_load_state(
+        "networkidle"
+    )  # the icons and translations Wagtail fetches after loading
     _check_screen(page, axe, f"{screen}-2-koppelen")
     assert sent_to_setup == []
     secret = read_secret(page)

@@ -13,7 +13,9 @@ def test_parent_finds_a_number_to_call(site, page, axe):
     assert "voor=ouders" in page.url
     expect(page.get_by_label("Ouders")).to_be_checked()
 
-    page.locator(".sa-filters summary").click()  # on a phone the filters are folded below the crisis numbers
+    page.locator(
+        ".sa-filters summary"
+    ).click()  # on a phone the filters are folded below the crisis numbers
     page.get_by_label("Bellen").check()
     page.get_by_role("button", name="Toon hulp").click()
     assert "hoe=telefoon" in page.url and "voor=ouders" in page.url

@@ -20,7 +20,9 @@ def tuesday_night(monkeypatch):
 
 
 @pytest.mark.browser
-def test_worried_parent_at_night_sees_results_hours_and_advice_first(site, page, axe, tuesday_night):
+def test_worried_parent_at_night_sees_results_hours_and_advice_first(
+    site, page, axe, tuesday_night
+):
     page.goto(site.url + "/")
     page.get_by_role("link", name="Ik zoek hulp").first.click()
     page.get_by_role("link", name="mijn kind").click()
@@ -30,9 +32,13 @@ def test_worried_parent_at_night_sees_results_hours_and_advice_first(site, page,
     expect(first).to_be_visible()
     page.screenshot(path=f"{SHOTS}/parent-first-screen.png")
     name = first.locator("h3").bounding_box()
-    assert name["y"] + name["height"] < SCREEN_HEIGHT, "the first result's name is on the first screen"
+    assert name["y"] + name["height"] < SCREEN_HEIGHT, (
+        "the first result's name is on the first screen"
+    )
     crisis = page.locator(".sa-crisis")
-    assert crisis.bounding_box()["y"] < first.bounding_box()["y"]  # the crisis numbers still above the results
+    assert (
+        crisis.bounding_box()["y"] < first.bounding_box()["y"]
+    )  # the crisis numbers still above the results
     guide = page.get_by_role("region", name="Wat u vannacht kunt doen:")
     expect(guide).to_contain_text("bel 112")
     expect(guide).to_contain_text("113")
@@ -41,7 +47,9 @@ def test_worried_parent_at_night_sees_results_hours_and_advice_first(site, page,
     expect(infolijn).to_contain_text("nu gesloten")
     expect(infolijn).to_contain_text("ma t/m vr 9:00–17:00")
     expect(infolijn).to_contain_text("Weer open: morgen 9:00")
-    expect(page.locator(".sa-offer", has_text="113 Zelfmoordpreventie")).to_contain_text("Dag en nacht bereikbaar")
+    expect(page.locator(".sa-offer", has_text="113 Zelfmoordpreventie")).to_contain_text(
+        "Dag en nacht bereikbaar"
+    )
     page.screenshot(path=f"{SHOTS}/parent-full.png", full_page=True)
 
     # The filters are one tap away and still narrow the list down.
@@ -58,8 +66,14 @@ def test_worried_parent_at_night_sees_results_hours_and_advice_first(site, page,
 
 @pytest.mark.browser
 def test_young_person_is_addressed_with_je_and_can_leave_quickly(site, page, axe):
-    page.route("https://www.buienradar.nl/**", lambda route: route.fulfill(
-        status=200, content_type="text/html", body="<!doctype html><title>Weer</title><p>Buienradar</p>"))
+    page.route(
+        "https://www.buienradar.nl/**",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            body="<!doctype html><title>Weer</title><p>Buienradar</p>",
+        ),
+    )
     page.goto(site.url + "/")
     page.get_by_role("link", name="Ik zoek hulp").first.click()
     directory = page.url
@@ -112,7 +126,10 @@ def test_filters_stand_open_beside_the_results_on_a_wide_screen(site, browser):
     page = context.new_page()
     page.goto(site.url + "/hulp/?voor=ouders")
     expect(page.get_by_label("Bellen")).to_be_visible()  # help-filters.js unfolded them
-    filters, results = page.locator(".sa-filters").bounding_box(), page.locator(".sa-results").bounding_box()
+    filters, results = (
+        page.locator(".sa-filters").bounding_box(),
+        page.locator(".sa-results").bounding_box(),
+    )
     assert filters["x"] + filters["width"] <= results["x"]
     page.screenshot(path=f"{SHOTS}/wide.png")
     context.close()

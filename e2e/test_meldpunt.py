@@ -31,7 +31,9 @@ def test_report_reply_and_answer(site, page, browser, axe, tmp_path):
     expect(page.get_by_role("alert")).to_contain_text("Beschrijf wat er is gebeurd")
     _no_violations(axe, page, "form with errors")
     page.get_by_label("Waar gaat uw melding over?").select_option(label="Drugshandel of overlast")
-    page.get_by_label("Wat is er gebeurd of wat is uw zorg?").fill("Elke vrijdagavond wordt er gedeald bij het fietsenhok.")
+    page.get_by_label("Wat is er gebeurd of wat is uw zorg?").fill(
+        "Elke vrijdagavond wordt er gedeald bij het fietsenhok."
+    )
     page.get_by_label("In welke plaats? (niet verplicht)").select_option("hoevelaken")
     page.locator("#id_photos").set_input_files(str(photo))
     page.get_by_role("button", name="Melding versturen").click()

@@ -22,7 +22,9 @@ def test_question_with_error_fixed_then_sent(site, page, axe, settings):
     expect(summary).to_be_focused()  # the summary takes focus, without JavaScript (autofocus)
     assert page.title().startswith("Fout:")
     assert axe(page) == []
-    expect(page.get_by_label("Uw naam (niet verplicht)")).to_have_value("Anna")  # nothing typed is lost
+    expect(page.get_by_label("Uw naam (niet verplicht)")).to_have_value(
+        "Anna"
+    )  # nothing typed is lost
     summary.get_by_role("link", name="Vul uw vraag in.").click()
     expect(page.locator("#id_text")).to_be_focused()
 

@@ -12,7 +12,9 @@ def test_the_meldcode_is_one_line_on_a_phone_and_can_be_copied(site, browser, ax
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url)
     page = context.new_page()
     page.goto(site.url + "/melden/")
-    page.get_by_label("Wat is er gebeurd of wat is uw zorg?").fill("Er wordt gedeald bij het station.")
+    page.get_by_label("Wat is er gebeurd of wat is uw zorg?").fill(
+        "Er wordt gedeald bij het station."
+    )
     page.get_by_role("button", name="Melding versturen").click()
     code = page.locator(".sa-receipt__code")
     expect(code).to_be_visible()
@@ -38,7 +40,8 @@ def test_the_report_form_fields_are_easy_to_use_on_a_phone(site, page):
     date = page.get_by_label("Wanneer was het? (niet verplicht)")
     assert date.bounding_box()["height"] >= 44
     button = page.locator("#id_photos").evaluate(
-        "e => { const s = getComputedStyle(e, '::file-selector-button'); return [s.borderTopWidth, s.minHeight]; }")
+        "e => { const s = getComputedStyle(e, '::file-selector-button'); return [s.borderTopWidth, s.minHeight]; }"
+    )
     assert button == ["2px", "44px"]
     expect(page.get_by_label("In welke plaats? (niet verplicht)")).to_be_visible()
     assert "kern" not in page.locator("main").inner_text().lower()

@@ -51,15 +51,24 @@ def main() -> None:
         if command.strip():
             programs[name.strip()] = f"bash -c 'exec {command.strip()}'"
     if proxy:
-        nginx = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+        nginx = shutil.which("nginx") or next(
+            (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
+        )
         if nginx is None:
-            sys.exit("make serve puts nginx in front of gunicorn, so that slow clients cannot block it.\n"
-                     "Install it (Debian: apt-get install nginx-light), or run gunicorn alone: SERVE_PROXY=0 make serve")
+            sys.exit(
+                "make serve puts nginx in front of gunicorn, so that slow clients cannot block it.\n"
+                "Install it (Debian: apt-get install nginx-light), or run gunicorn alone: SERVE_PROXY=0 make serve"
+            )
         # Not under VAR_DIR: nginx's workers run as an unprivileged user and must enter the directory.
         # One directory per VAR_DIR, reused by every start.
-        runtime = Path(tempfile.gettempdir()) / f"samenaanpak-nginx-{hashlib.sha256(bytes(var)).hexdigest()[:12]}"
+        runtime = (
+            Path(tempfile.gettempdir())
+            / f"samenaanpak-nginx-{hashlib.sha256(bytes(var)).hexdigest()[:12]}"
+        )
         conf = nginx_conf.write(runtime, port=port, upstream=f"127.0.0.1:{app_port}")
-        programs["nginx"] = f"{sys.executable} {Path(__file__).resolve()} nginx {nginx} {conf} {runtime}"
+        programs["nginx"] = (
+            f"{sys.executable} {Path(__file__).resolve()} nginx {nginx} {conf} {runtime}"
+        )
         # The app sees every request from nginx: the visitor's address comes in X-Real-IP.
         os.environ.setdefault("TRUSTED_CLIENT_IP_HEADER", "HTTP_X_REAL_IP")
     os.environ["PORT"] = str(app_port)  # the Procfile's web line binds ${PORT}
@@ -68,8 +77,11 @@ def main() -> None:
     config.write_text(
         f"[supervisord]\nnodaemon=true\nlogfile=/dev/null\nlogfile_maxbytes=0\npidfile={var}/supervisord.pid\n"
         f"childlogdir={var}\n"
-        + "".join(PROGRAM.format(name=name, command=command.replace("%", "%%"), root=ROOT)
-                  for name, command in programs.items()))
+        + "".join(
+            PROGRAM.format(name=name, command=command.replace("%", "%%"), root=ROOT)
+            for name, command in programs.items()
+        )
+    )
     print(f"  Samenaanpak (productiemodus) op http://127.0.0.1:{port}/", flush=True)
     os.execv(f"{bin_dir}/supervisord", [f"{bin_dir}/supervisord", "-c", str(config)])
 
@@ -83,7 +95,10 @@ def run_nginx(nginx: str, conf: str, runtime: str) -> None:
         group = int(record.read_text())
         for pid in filter(str.isdigit, os.listdir("/proc")):
             with contextlib.suppress(OSError):
-                if os.getpgid(int(pid)) == group and Path(f"/proc/{pid}/comm").read_text().strip() == "nginx":
+                if (
+                    os.getpgid(int(pid)) == group
+                    and Path(f"/proc/{pid}/comm").read_text().strip() == "nginx"
+                ):
                     os.kill(int(pid), signal.SIGKILL)
     with contextlib.suppress(PermissionError):
         os.setsid()  # its own group (supervisord may have made it a group leader already)

@@ -39,16 +39,22 @@ if PRODUCTION:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret_key()
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The site's own address for links outside a request (mail, feeds, robots.txt, security.txt).
 if PRODUCTION:
     SITE_URL = env.str("SITE_URL")  # required: a default would point every link at this machine
 else:
-    SITE_URL = env.str("SITE_URL", default="") or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+    SITE_URL = (
+        env.str("SITE_URL", default="") or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+    )
 SITE_URL = SITE_URL.rstrip("/")
 if not SITE_URL.startswith(("https://", "http://")):
-    raise ImproperlyConfigured("SITE_URL must be the site's address, e.g. https://samenaanpak.nijkerk.nl")
+    raise ImproperlyConfigured(
+        "SITE_URL must be the site's address, e.g. https://samenaanpak.nijkerk.nl"
+    )
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 INSTALLED_APPS = [
@@ -133,20 +139,29 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite in var/ by default, PostgreSQL through DATABASE_URL -----------------------
-DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'samenaanpak.sqlite3'}")}
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'samenaanpak.sqlite3'}")
+}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if IS_POSTGRES:
     # A database that stops answering (a network partition, a hung server) is noticed: a new
     # connection gives up after 5 s, and TCP keepalives close an idle one whose server is gone.
-    for name, value in {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
-                        "keepalives_count": 3}.items():
+    for name, value in {
+        "connect_timeout": 5,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }.items():
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(name, value)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the task worker write at the same time; secure_delete overwrites
     # deleted rows (a deleted report leaves no sealed blob behind in the file's free pages).
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA secure_delete=ON;"
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA secure_delete=ON;"
+    )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -154,17 +169,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (never process-local memory: the login throttle must count across web workers)
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_entries"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache_entries",
+        }
+    }
 # Rate limits, login lockouts and duplicate-submit keys: counters with real expiry in a table that
 # no other traffic can evict (core.throttle), shared by every process through the database.
 CACHES["throttle"] = {"BACKEND": "samenaanpak.core.throttle.ThrottleStore", "TIMEOUT": 3600}
 # Anonymous pages may be cached whole (Django's per-site cache) for this many seconds; 0 = off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)
 if PAGE_CACHE_SECONDS:
-    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
-                      "django.middleware.cache.UpdateCacheMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "django.middleware.cache.UpdateCacheMiddleware",
+    )
     MIDDLEWARE.append("django.middleware.cache.FetchFromCacheMiddleware")
     CACHE_MIDDLEWARE_SECONDS = PAGE_CACHE_SECONDS
     CACHE_MIDDLEWARE_KEY_PREFIX = "page"
@@ -203,10 +227,16 @@ EMAIL_RETRY_MAX_MINUTES = env.int("EMAIL_RETRY_MAX_MINUTES", default=2)
 EMAIL_GIVE_UP_HOURS = env.int("EMAIL_GIVE_UP_HOURS", default=7 * 24)
 # A batch of mail claimed by a worker that dies is sent by another after this many seconds.
 EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=20 * EMAIL_TIMEOUT + 60)
-EMAIL_RETENTION_DAYS = env.int("EMAIL_RETENTION_DAYS", default=30)  # sent mail is deleted after this
-QUESTION_RETENTION_DAYS = env.int("QUESTION_RETENTION_DAYS", default=365)  # name/email after closing
+EMAIL_RETENTION_DAYS = env.int(
+    "EMAIL_RETENTION_DAYS", default=30
+)  # sent mail is deleted after this
+QUESTION_RETENTION_DAYS = env.int(
+    "QUESTION_RETENTION_DAYS", default=365
+)  # name/email after closing
 # A public form sent faster than this after it was shown is refused as a bot (core.public_forms).
-FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=env.int("QUESTION_MIN_FILL_SECONDS", default=3))
+FORM_MIN_FILL_SECONDS = env.int(
+    "FORM_MIN_FILL_SECONDS", default=env.int("QUESTION_MIN_FILL_SECONDS", default=3)
+)
 QUESTION_CLIENT_HOURLY_LIMIT = env.int("QUESTION_CLIENT_HOURLY_LIMIT", default=5)
 QUESTION_HOURLY_CAP = env.int("QUESTION_HOURLY_CAP", default=200)  # all visitors together
 
@@ -216,9 +246,15 @@ QUESTION_HOURLY_CAP = env.int("QUESTION_HOURLY_CAP", default=200)  # all visitor
 if PRODUCTION:
     REPORT_RECEIPT_PEPPER = env.str("REPORT_RECEIPT_PEPPER")
 else:
-    REPORT_RECEIPT_PEPPER = env.str("REPORT_RECEIPT_PEPPER", default="") or "dev-pepper:" + SECRET_KEY
-REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=90)  # after closing (or new information)
-REPORT_AUDIT_RETENTION_DAYS = env.int("REPORT_AUDIT_RETENTION_DAYS", default=730)  # handlers' names in the audit log
+    REPORT_RECEIPT_PEPPER = (
+        env.str("REPORT_RECEIPT_PEPPER", default="") or "dev-pepper:" + SECRET_KEY
+    )
+REPORT_RETENTION_DAYS = env.int(
+    "REPORT_RETENTION_DAYS", default=90
+)  # after closing (or new information)
+REPORT_AUDIT_RETENTION_DAYS = env.int(
+    "REPORT_AUDIT_RETENTION_DAYS", default=730
+)  # handlers' names in the audit log
 REPORT_SESSION_IDLE_SECONDS = env.int("REPORT_SESSION_IDLE_SECONDS", default=15 * 60)
 REPORT_HOURLY_CAP = env.int("REPORT_HOURLY_CAP", default=200)  # all reporters together
 REPORT_CLIENT_HOURLY_LIMIT = env.int("REPORT_CLIENT_HOURLY_LIMIT", default=5)
@@ -247,7 +283,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # Not a check: re-wraps a handler's meldpunt key when the password changes.
@@ -323,7 +362,9 @@ WAGTAILEMBEDS_FINDERS = []  # no oEmbed: pages never pull content from other ori
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the back office makes no calls to wagtail.org
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_COMMENTS_ENABLED = False
-WAGTAIL_GRAVATAR_PROVIDER_URL = None  # avatars never come from gravatar.com (the CSP blocks it anyway)
+WAGTAIL_GRAVATAR_PROVIDER_URL = (
+    None  # avatars never come from gravatar.com (the CSP blocks it anyway)
+)
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -375,11 +416,16 @@ CSP_ADMIN_PATH_PREFIX = "/beheer/"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_personal_data": {"()": "samenaanpak.core.logging.NoPersonalDataFilter"},
-                "database_outage": {"()": "samenaanpak.core.logging.DatabaseOutageFilter"},
-                "reporter": {"()": "samenaanpak.reports.logging.ReporterLogFilter"}},
+    "filters": {
+        "no_personal_data": {"()": "samenaanpak.core.logging.NoPersonalDataFilter"},
+        "database_outage": {"()": "samenaanpak.core.logging.DatabaseOutageFilter"},
+        "reporter": {"()": "samenaanpak.reports.logging.ReporterLogFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["database_outage", "reporter", "no_personal_data"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["database_outage", "reporter", "no_personal_data"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

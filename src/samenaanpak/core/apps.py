@@ -12,4 +12,6 @@ class CoreConfig(AppConfig):
 
         from .db import restrict_sqlite_files
 
-        connection_created.connect(restrict_sqlite_files, dispatch_uid="samenaanpak.core.restrict_sqlite_files")
+        connection_created.connect(
+            restrict_sqlite_files, dispatch_uid="samenaanpak.core.restrict_sqlite_files"
+        )

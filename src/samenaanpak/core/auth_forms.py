@@ -17,13 +17,22 @@ ALL_CLIENTS = throttle.Limit("password-reset-all", 100)
 class ThrottledPasswordResetForm(PasswordResetForm):
     def save(self, *args, request=None, **kwargs):
         # The page says the same whether or not a mail went out: it never tells who has an account.
-        address = hashlib.sha256(self.cleaned_data["email"].strip().lower().encode()).hexdigest()[:32]
+        address = hashlib.sha256(self.cleaned_data["email"].strip().lower().encode()).hexdigest()[
+            :32
+        ]
         client = throttle.client_id(request, "password-reset") if request is not None else "none"
         if PER_CLIENT.hit(client) and PER_ADDRESS.hit(address) and ALL_CLIENTS.hit():
             super().save(*args, request=request, **kwargs)
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         queue_email(to=to_email, subject=subject, body=body, purpose="wachtwoord-herstel")

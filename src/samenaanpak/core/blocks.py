@@ -29,7 +29,9 @@ RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "documen
 
 class BodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(label=_("Tekst"), features=RICH_TEXT_FEATURES, template="core/blocks/paragraph.html")
+    paragraph = blocks.RichTextBlock(
+        label=_("Tekst"), features=RICH_TEXT_FEATURES, template="core/blocks/paragraph.html"
+    )
     quote = QuoteBlock()
 
 

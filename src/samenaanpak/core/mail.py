@@ -17,6 +17,7 @@
   Message-ID (per outbox row), so mail programs recognise that repeat as the same message.
 """
 
+import contextlib
 import datetime
 import logging
 import smtplib
@@ -39,13 +40,23 @@ BACKOFF_BASE = datetime.timedelta(minutes=1)
 
 def backoff(attempts: int) -> datetime.timedelta:
     """1, 2, 4, 8 ... minutes, at most EMAIL_RETRY_MAX_MINUTES."""
-    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), datetime.timedelta(minutes=settings.EMAIL_RETRY_MAX_MINUTES))
+    return min(
+        BACKOFF_BASE * 2 ** max(attempts - 1, 0),
+        datetime.timedelta(minutes=settings.EMAIL_RETRY_MAX_MINUTES),
+    )
 
 
-def queue_email(*, to: str, subject: str, body: str, purpose: str, erase_recipient_when_sent=False) -> OutgoingEmail:
-    email = OutgoingEmail.objects.create(to=to, subject=subject, body=body, purpose=purpose,
-                                         erase_recipient_when_sent=erase_recipient_when_sent,
-                                         next_attempt_at=timezone.now())
+def queue_email(
+    *, to: str, subject: str, body: str, purpose: str, erase_recipient_when_sent=False
+) -> OutgoingEmail:
+    email = OutgoingEmail.objects.create(
+        to=to,
+        subject=subject,
+        body=body,
+        purpose=purpose,
+        erase_recipient_when_sent=erase_recipient_when_sent,
+        next_attempt_at=timezone.now(),
+    )
     transaction.on_commit(flush_outbox.enqueue)
     return email
 
@@ -59,22 +70,32 @@ def message_id(email: OutgoingEmail) -> str:
 def _due(now):
     return OutgoingEmail.objects.filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-        status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now)
+        status=OutgoingEmail.Status.PENDING,
+        next_attempt_at__lte=now,
+    )
 
 
 def _claim(now) -> list[OutgoingEmail]:
     """Up to BATCH due mails, claimed so that no other worker sends them meanwhile."""
     with transaction.atomic():
-        ids = list(_due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "pk")
-                   .values_list("pk", flat=True)[:BATCH])
+        ids = list(
+            _due(now)
+            .select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
         OutgoingEmail.objects.filter(pk__in=ids).update(
-            claimed_until=now + datetime.timedelta(seconds=settings.EMAIL_CLAIM_SECONDS))
+            claimed_until=now + datetime.timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
+        )
     return list(OutgoingEmail.objects.filter(pk__in=ids).order_by("next_attempt_at", "pk"))
 
 
 def _error_text(error: BaseException) -> str:
     # The class and SMTP code only: a message text may quote the address.
-    code = getattr(error, "smtp_code", "") or next(iter(getattr(error, "recipients", {}).values()), ("",))[0]
+    code = (
+        getattr(error, "smtp_code", "")
+        or next(iter(getattr(error, "recipients", {}).values()), ("",))[0]
+    )
     return f"{type(error).__name__} {code}".strip()[:200]
 
 
@@ -93,7 +114,17 @@ def _finish(email: OutgoingEmail, status: str, error: str = "") -> None:
     erase = email.erase_recipient_when_sent and email.status != OutgoingEmail.Status.PENDING
     if erase:
         email.to = ""
-    email.save(update_fields=["attempts", "status", "last_error", "claimed_until", "sent_at", "next_attempt_at", "to"])
+    email.save(
+        update_fields=[
+            "attempts",
+            "status",
+            "last_error",
+            "claimed_until",
+            "sent_at",
+            "next_attempt_at",
+            "to",
+        ]
+    )
     if erase:
         checkpoint_wal()
 
@@ -103,7 +134,9 @@ def _answer_code(error: BaseException) -> int | None:
     the connection itself failed."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return max(code for code, _ in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, smtplib.SMTPServerDisconnected):
+    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(
+        error, smtplib.SMTPServerDisconnected
+    ):
         return error.smtp_code
     return None
 
@@ -120,12 +153,20 @@ def send_batch(now=None) -> tuple[int, int]:
     except Exception as error:  # noqa: BLE001 - the server is not there: every mail waits
         for email in emails:
             _finish(email, OutgoingEmail.Status.PENDING, _error_text(error))
-        logger.warning("mail server unavailable (%s); %d mail(s) wait", _error_text(error), len(emails))
+        logger.warning(
+            "mail server unavailable (%s); %d mail(s) wait", _error_text(error), len(emails)
+        )
         return 0, len(emails)
     try:
         for position, email in enumerate(emails):
-            message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to],
-                                   connection=connection, headers={"Message-ID": message_id(email)})
+            message = EmailMessage(
+                email.subject,
+                email.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [email.to],
+                connection=connection,
+                headers={"Message-ID": message_id(email)},
+            )
             try:
                 message.send()
             except Exception as error:  # noqa: BLE001
@@ -133,8 +174,11 @@ def send_batch(now=None) -> tuple[int, int]:
                 if code is not None:
                     # About this mail only (a refused or greylisted address): the others go on.
                     permanent = 500 <= code < 600
-                    _finish(email, OutgoingEmail.Status.FAILED if permanent else OutgoingEmail.Status.PENDING,
-                            _error_text(error))
+                    _finish(
+                        email,
+                        OutgoingEmail.Status.FAILED if permanent else OutgoingEmail.Status.PENDING,
+                        _error_text(error),
+                    )
                     continue
                 # The connection broke: this mail and the rest of the batch wait for the next round.
                 for waiting in emails[position:]:
@@ -144,10 +188,8 @@ def send_batch(now=None) -> tuple[int, int]:
             _finish(email, OutgoingEmail.Status.SENT)
             sent += 1
     finally:
-        try:
+        with contextlib.suppress(Exception):  # closing a broken connection may fail; nothing to do
             connection.close()
-        except Exception:  # noqa: BLE001 - closing a broken connection may fail; nothing to do
-            pass
     return sent, 0
 
 
@@ -176,14 +218,16 @@ def waiting_long(now=None):
     now = now or timezone.now()
     return OutgoingEmail.objects.filter(
         Q(status=OutgoingEmail.Status.PENDING, created_at__lt=now - datetime.timedelta(hours=1))
-        | Q(status=OutgoingEmail.Status.FAILED))
+        | Q(status=OutgoingEmail.Status.FAILED)
+    )
 
 
 def purge_sent(now=None) -> int:
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.EMAIL_RETENTION_DAYS)
-    deleted, _ = OutgoingEmail.objects.filter(status__in=[OutgoingEmail.Status.SENT, OutgoingEmail.Status.FAILED],
-                                              created_at__lt=cutoff).delete()
+    deleted, _ = OutgoingEmail.objects.filter(
+        status__in=[OutgoingEmail.Status.SENT, OutgoingEmail.Status.FAILED], created_at__lt=cutoff
+    ).delete()
     if deleted:
         checkpoint_wal()
     return deleted

@@ -41,7 +41,10 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if request.path.startswith(settings.CSP_ADMIN_PATH_PREFIX) and "X-Frame-Options" in response.headers:
+        if (
+            request.path.startswith(settings.CSP_ADMIN_PATH_PREFIX)
+            and "X-Frame-Options" in response.headers
+        ):
             # The back office frames its own page previews; both headers say the same as its CSP.
             response.headers["X-Frame-Options"] = "SAMEORIGIN"
         return response
@@ -62,9 +65,13 @@ class RequireTwoFactorMiddleware:
     # Exact paths, never prefixes: Wagtail's own account page (email, password) lives at
     # /beheer/account/, right next to the two-factor pages.
     ENROLMENT_URL_NAMES = (
-        "two_factor:setup", "two_factor:qr", "two_factor:login", "wagtailadmin_logout",
+        "two_factor:setup",
+        "two_factor:qr",
+        "two_factor:login",
+        "wagtailadmin_logout",
         # loaded in the background by every Wagtail page, the setup page too
-        "wagtailadmin_sprite", "wagtailadmin_javascript_catalog",
+        "wagtailadmin_sprite",
+        "wagtailadmin_javascript_catalog",
     )
 
     def __init__(self, get_response):

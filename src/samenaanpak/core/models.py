@@ -12,7 +12,8 @@ from wagtail.snippets.models import register_snippet
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, CrisisNumberBlock, EntryPointBlock
 
 phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 \-]{2,19}$", _("Vul een telefoonnummer in met alleen cijfers, spaties of streepjes.")
+    r"^\+?[0-9][0-9 \-]{2,19}$",
+    _("Vul een telefoonnummer in met alleen cijfers, spaties of streepjes."),
 )
 
 
@@ -23,9 +24,14 @@ def tel_href(number: str) -> str:
 
 @register_setting(icon="cog")
 class SiteSettings(BaseGenericSetting):
-    municipality_name = models.CharField(_("naam gemeente"), max_length=100, default="gemeente Nijkerk")
+    municipality_name = models.CharField(
+        _("naam gemeente"), max_length=100, default="gemeente Nijkerk"
+    )
     places = models.CharField(
-        _("kernen"), max_length=200, blank=True, help_text=_("Bijvoorbeeld: Nijkerk, Nijkerkerveen en Hoevelaken")
+        _("kernen"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bijvoorbeeld: Nijkerk, Nijkerkerveen en Hoevelaken"),
     )
     policy_officer_name = models.CharField(_("naam beleidsmedewerker"), max_length=100, blank=True)
     policy_officer_email = models.EmailField(_("e-mail beleidsmedewerker"), blank=True)
@@ -33,19 +39,32 @@ class SiteSettings(BaseGenericSetting):
         _("telefoon beleidsmedewerker"), max_length=20, blank=True, validators=[phone_validator]
     )
     facebook_url = models.URLField(
-        _("Facebookpagina"), blank=True, help_text=_("Alleen een gewone link: er wordt niets van Facebook ingeladen.")
+        _("Facebookpagina"),
+        blank=True,
+        help_text=_("Alleen een gewone link: er wordt niets van Facebook ingeladen."),
     )
     security_contact = models.EmailField(
-        _("contact voor beveiligingsmeldingen"), blank=True, help_text=_("Komt in /.well-known/security.txt")
+        _("contact voor beveiligingsmeldingen"),
+        blank=True,
+        help_text=_("Komt in /.well-known/security.txt"),
     )
     crisis_numbers = StreamField(
-        [("number", CrisisNumberBlock())], blank=True, verbose_name=_("crisisnummers"), use_json_field=True
+        [("number", CrisisNumberBlock())],
+        blank=True,
+        verbose_name=_("crisisnummers"),
+        use_json_field=True,
     )
 
     panels = [
-        MultiFieldPanel([FieldPanel("municipality_name"), FieldPanel("places")], heading=_("Gemeente")),
         MultiFieldPanel(
-            [FieldPanel("policy_officer_name"), FieldPanel("policy_officer_email"), FieldPanel("policy_officer_phone")],
+            [FieldPanel("municipality_name"), FieldPanel("places")], heading=_("Gemeente")
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("policy_officer_name"),
+                FieldPanel("policy_officer_email"),
+                FieldPanel("policy_officer_phone"),
+            ],
             heading=_("Beleidsmedewerker"),
         ),
         FieldPanel("crisis_numbers"),
@@ -99,11 +118,18 @@ class BasePage(Page):
 class HomePage(BasePage):
     audience = RichTextField(_("voor wie is deze site"), features=RICH_TEXT_FEATURES, blank=True)
     entry_points = StreamField(
-        [("entry", EntryPointBlock())], blank=True, verbose_name=_("ingangen"), use_json_field=True,
+        [("entry", EntryPointBlock())],
+        blank=True,
+        verbose_name=_("ingangen"),
+        use_json_field=True,
         max_num=6,
     )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("audience"), FieldPanel("entry_points")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("audience"),
+        FieldPanel("entry_points"),
+    ]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     search_fields = BasePage.search_fields + [index.SearchField("audience")]
@@ -115,7 +141,9 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # plan builds on core, so core looks the update model up by name instead of importing it.
         update_model = apps.get_model("plan", "UpdatePage")
-        context["latest_updates"] = update_model.objects.live().public().order_by("-date", "-pk")[:3]
+        context["latest_updates"] = (
+            update_model.objects.live().public().order_by("-date", "-pk")[:3]
+        )
         context["contact_persons"] = ContactPerson.objects.filter(active=True)
         return context
 
@@ -126,7 +154,10 @@ class ContentPage(BasePage):
     show_policy_officer = models.BooleanField(_("beleidsmedewerker tonen"), default=False)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    settings_panels = Page.settings_panels + [FieldPanel("show_contact_persons"), FieldPanel("show_policy_officer")]
+    settings_panels = Page.settings_panels + [
+        FieldPanel("show_contact_persons"),
+        FieldPanel("show_policy_officer"),
+    ]
     search_fields = BasePage.search_fields + [index.SearchField("body")]
 
     class Meta:
@@ -155,7 +186,9 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("onderwerp"), max_length=200)
     body = models.TextField(_("tekst"))
     purpose = models.CharField(_("soort bericht"), max_length=60)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     last_error = models.CharField(_("laatste fout"), max_length=200, blank=True)
     next_attempt_at = models.DateTimeField(_("volgende poging"), null=True, blank=True)

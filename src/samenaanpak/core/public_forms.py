@@ -30,17 +30,23 @@ PENDING = 0  # the reservation's value until the record has its id (within the s
 
 
 def start_token(at: float | None = None) -> str:
-    return signing.dumps({"t": time.time() if at is None else at, "n": secrets.token_urlsafe(9)}, salt=SALT)
+    return signing.dumps(
+        {"t": time.time() if at is None else at, "n": secrets.token_urlsafe(9)}, salt=SALT
+    )
 
 
 class PublicFormMixin:
     """Mix into a django Form. Subclasses name their free-text fields in ``text_fields``."""
 
     text_fields: tuple[str, ...] = ()
-    invalid_start_message = _("Uw formulier kwam niet compleet aan of is te oud. Er is nog niets verstuurd: "
-                              "controleer de gegevens en klik opnieuw op versturen.")
-    too_fast_message = _("Het formulier werd erg snel verstuurd. Er is nog niets verstuurd: controleer de gegevens "
-                         "en klik nog een keer op versturen.")
+    invalid_start_message = _(
+        "Uw formulier kwam niet compleet aan of is te oud. Er is nog niets verstuurd: "
+        "controleer de gegevens en klik opnieuw op versturen."
+    )
+    too_fast_message = _(
+        "Het formulier werd erg snel verstuurd. Er is nog niets verstuurd: controleer de gegevens "
+        "en klik nog een keer op versturen."
+    )
 
     @property
     def min_fill_seconds(self) -> int:
@@ -90,10 +96,15 @@ class PublicFormMixin:
         parts = []
         for name in sorted(self.data.keys()):
             if name != "csrfmiddlewaretoken":
-                values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
+                values = (
+                    self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
+                )
                 parts += [name, *map(str, values)]
         for name in sorted(self.files.keys()) if self.files else ():
-            parts += [name, *(f"{upload.name}:{upload.size}" for upload in self.files.getlist(name))]
+            parts += [
+                name,
+                *(f"{upload.name}:{upload.size}" for upload in self.files.getlist(name)),
+            ]
         return "\x1f".join(parts).encode()
 
     def submission_key(self) -> str | None:

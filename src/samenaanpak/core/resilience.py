@@ -39,12 +39,17 @@ class Outage:
         close_connections()
         if self.since is None:
             self.since = time.monotonic()
-            logger.warning("%s: database unavailable (%s); retrying until it is back", self.name,
-                           type(error).__name__)
+            logger.warning(
+                "%s: database unavailable (%s); retrying until it is back",
+                self.name,
+                type(error).__name__,
+            )
         time.sleep(self.pause)
         self.pause = min(self.pause * 2, MAX_PAUSE)
 
     def succeeded(self) -> None:
         if self.since is not None:
-            logger.warning("%s: database back after %.0f s", self.name, time.monotonic() - self.since)
+            logger.warning(
+                "%s: database back after %.0f s", self.name, time.monotonic() - self.since
+            )
             self.since, self.pause = None, self.first_pause

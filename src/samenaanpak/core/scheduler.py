@@ -25,13 +25,20 @@ def recover_stale_tasks(now=None) -> int:
     the outbox row; indexing is idempotent)."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(seconds=settings.TASK_LEASE_SECONDS)
-    return DBTaskResult.objects.running().filter(started_at__lt=cutoff).update(status="READY", started_at=None)
+    return (
+        DBTaskResult.objects.running()
+        .filter(started_at__lt=cutoff)
+        .update(status="READY", started_at=None)
+    )
 
 
 def every_minute(now=None) -> list[str]:
     from . import mail
 
-    return [f"{recover_stale_tasks(now)} stale task(s) requeued", f"{mail.retry_due(now)} email(s) queued"]
+    return [
+        f"{recover_stale_tasks(now)} stale task(s) requeued",
+        f"{mail.retry_due(now)} email(s) queued",
+    ]
 
 
 def run_daily(now=None) -> list[str]:

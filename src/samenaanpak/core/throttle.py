@@ -79,7 +79,8 @@ class ThrottleStore(BaseCache):
             f'INSERT INTO {table} ("key", "value", "expires_at") VALUES (%s, %s, %s) '
             f'ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "expires_at" = excluded."expires_at" '
             f'WHERE {table}."expires_at" <= %s RETURNING "value"',
-            [self._key(key, version), self._value(value), self._when(self._expiry(timeout)), now])
+            [self._key(key, version), self._value(value), self._when(self._expiry(timeout)), now],
+        )
         return row is not None
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
@@ -88,13 +89,19 @@ class ThrottleStore(BaseCache):
             f'INSERT INTO {table} ("key", "value", "expires_at") VALUES (%s, %s, %s) '
             f'ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "expires_at" = excluded."expires_at" '
             f'RETURNING "value"',
-            [self._key(key, version), self._value(value), self._when(self._expiry(timeout))])
+            [self._key(key, version), self._value(value), self._when(self._expiry(timeout))],
+        )
 
     def get(self, key, default=None, version=None):
         from .models import ThrottleCounter
 
-        value = (ThrottleCounter.objects.filter(key=self._key(key, version), expires_at__gt=timezone.now())
-                 .values_list("value", flat=True).first())
+        value = (
+            ThrottleCounter.objects.filter(
+                key=self._key(key, version), expires_at__gt=timezone.now()
+            )
+            .values_list("value", flat=True)
+            .first()
+        )
         return default if value is None else value
 
     def incr(self, key, delta=1, version=None):
@@ -102,7 +109,8 @@ class ThrottleStore(BaseCache):
         table = self._table()
         row = self._execute(
             f'UPDATE {table} SET "value" = "value" + %s WHERE "key" = %s AND "expires_at" > %s RETURNING "value"',
-            [self._value(delta), self._key(key, version), self._when(timezone.now())])
+            [self._value(delta), self._key(key, version), self._when(timezone.now())],
+        )
         if row is None:
             raise ValueError(f"Key '{key}' not found")
         return row[0]
@@ -117,14 +125,24 @@ class ThrottleStore(BaseCache):
             f'"value" = CASE WHEN {table}."expires_at" <= %s THEN excluded."value" ELSE {table}."value" + excluded."value" END, '
             f'"expires_at" = CASE WHEN {table}."expires_at" <= %s THEN excluded."expires_at" ELSE {table}."expires_at" END '
             f'RETURNING "value"',
-            [self._key(key, version), self._value(delta), self._when(self._expiry(timeout)), now, now])
+            [
+                self._key(key, version),
+                self._value(delta),
+                self._when(self._expiry(timeout)),
+                now,
+                now,
+            ],
+        )
         return row[0]
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         from .models import ThrottleCounter
 
-        return bool(ThrottleCounter.objects.filter(key=self._key(key, version), expires_at__gt=timezone.now())
-                    .update(expires_at=self._expiry(timeout)))
+        return bool(
+            ThrottleCounter.objects.filter(
+                key=self._key(key, version), expires_at__gt=timezone.now()
+            ).update(expires_at=self._expiry(timeout))
+        )
 
     def delete(self, key, version=None):
         from .models import ThrottleCounter
@@ -152,6 +170,7 @@ def purge_expired(now=None) -> int:
 
 # --- who is asking -------------------------------------------------------------------------------
 
+
 def client_id(request, purpose: str) -> str:
     """A keyed hash of the client address under a secret that changes every day: usable for a
     limit, not an address (the store keeps it at most two windows). The meldpunt derives it before
@@ -160,11 +179,16 @@ def client_id(request, purpose: str) -> str:
     if derived is not None and purpose in derived:
         return derived[purpose]
     day = int(time.time() // 86400)
-    secret = hmac.new(settings.SECRET_KEY.encode(), f"throttle:{day}".encode(), hashlib.sha256).digest()
-    return hmac.new(secret, f"{purpose}:{client_address(request)}".encode(), hashlib.sha256).hexdigest()[:32]
+    secret = hmac.new(
+        settings.SECRET_KEY.encode(), f"throttle:{day}".encode(), hashlib.sha256
+    ).digest()
+    return hmac.new(
+        secret, f"{purpose}:{client_address(request)}".encode(), hashlib.sha256
+    ).hexdigest()[:32]
 
 
 # --- limits --------------------------------------------------------------------------------------
+
 
 @dataclasses.dataclass(frozen=True)
 class Limit:
@@ -208,7 +232,9 @@ class Limit:
 
     def used(self, ident: str = "all") -> float:
         index, elapsed = self._position()
-        return store().get(self._key(ident, index), 0) + store().get(self._key(ident, index - 1), 0) * (1 - elapsed)
+        return store().get(self._key(ident, index), 0) + store().get(
+            self._key(ident, index - 1), 0
+        ) * (1 - elapsed)
 
 
 def axes_client_str(username, ip_address, user_agent, path_info, request) -> str:

@@ -21,8 +21,14 @@ from two_factor.urls import urlpatterns as library_urlpatterns
 
 CODE_LABEL = _("Code uit uw app")
 CODE_HELP = _("De zes cijfers die uw authenticator-app nu toont.")
-CODE_ATTRS = {"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
-              "autocapitalize": "off", "size": 8}
+CODE_ATTRS = {
+    "inputmode": "numeric",
+    "autocomplete": "one-time-code",
+    "autofocus": True,
+    "spellcheck": "false",
+    "autocapitalize": "off",
+    "size": 8,
+}
 
 
 class CodeField(forms.IntegerField):
@@ -48,8 +54,12 @@ def _relabel(form, name, help_text=CODE_HELP):
 OTP_ERRORS = {
     "token_required": _("Typ de code uit uw app."),
     "invalid_token": _("Deze code klopt niet. Typ de code die de app nu toont."),
-    "n_failed_attempts": _("Te veel foute codes achter elkaar. Wacht even en probeer het dan opnieuw."),
-    "verification_not_allowed": _("Inloggen met een code kan nu even niet. Probeer het over een minuut opnieuw."),
+    "n_failed_attempts": _(
+        "Te veel foute codes achter elkaar. Wacht even en probeer het dan opnieuw."
+    ),
+    "verification_not_allowed": _(
+        "Inloggen met een code kan nu even niet. Probeer het over een minuut opnieuw."
+    ),
 }
 
 
@@ -83,13 +93,20 @@ class SetupView(library.SetupView):
         context = super().get_context_data(form, **kwargs)
         if "secret_key" in context:  # in groups of four, easier to type over
             secret = context["secret_key"]
-            context["secret_key_groups"] = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+            context["secret_key_groups"] = " ".join(
+                secret[i : i + 4] for i in range(0, len(secret), 4)
+            )
         return context
 
     def done(self, form_list, **kwargs):
         response = super().done(form_list, **kwargs)
-        messages.success(self.request, _("Uw app is gekoppeld. Vanaf nu vraagt het beheer bij het inloggen om een "
-                                         "code uit deze app."))
+        messages.success(
+            self.request,
+            _(
+                "Uw app is gekoppeld. Vanaf nu vraagt het beheer bij het inloggen om een "
+                "code uit deze app."
+            ),
+        )
         return response
 
     def get_form(self, step=None, **kwargs):
@@ -100,12 +117,17 @@ class SetupView(library.SetupView):
             _relabel(form, "token", help_text="")  # the numbered steps on the page say it
             if not form.is_bound:  # on a phone the keyboard would cover the QR code and the steps
                 form.fields["token"].widget.attrs.pop("autofocus", None)
-            form.error_messages = {"invalid_token": _(
-                "Deze code klopt niet. Kijk of de tijd op uw telefoon goed staat en typ de code die de app "
-                "nu toont.")}
+            form.error_messages = {
+                "invalid_token": _(
+                    "Deze code klopt niet. Kijk of de tijd op uw telefoon goed staat en typ de code die de app "
+                    "nu toont."
+                )
+            }
         return form
 
 
 _ours = {"login": LoginView.as_view(), "setup": SetupView.as_view()}
 _patterns, app_name = library_urlpatterns
-urlpatterns = [path(str(p.pattern), _ours[p.name], name=p.name) if p.name in _ours else p for p in _patterns]
+urlpatterns = [
+    path(str(p.pattern), _ours[p.name], name=p.name) if p.name in _ours else p for p in _patterns
+]

@@ -34,7 +34,8 @@ def clean_query(raw: str) -> tuple[str, list[str]]:
     if len(text) > SEARCH_MAX_LENGTH:
         text = text[:SEARCH_MAX_LENGTH].rsplit(" ", 1)[0] or text[:SEARCH_MAX_LENGTH]
         messages.append(
-            _("Uw zoekvraag was erg lang. We hebben gezocht op de eerste %(n)s tekens.") % {"n": SEARCH_MAX_LENGTH}
+            _("Uw zoekvraag was erg lang. We hebben gezocht op de eerste %(n)s tekens.")
+            % {"n": SEARCH_MAX_LENGTH}
         )
     return text, messages
 
@@ -68,17 +69,28 @@ def search_hits(request, query: str) -> list[SearchHit]:
     hits = []
     site = Site.find_for_request(request)
     site_settings = SiteSettings.load(request_or_site=request)
-    pages = list(Page.objects.live().public().specific().search(query, operator="or")[:SEARCH_LIMIT_PER_KIND])
+    pages = list(
+        Page.objects.live().public().specific().search(query, operator="or")[:SEARCH_LIMIT_PER_KIND]
+    )
     # The policy officer's name is in the site settings, shown on the pages that say so.
     name_words = set(site_settings.policy_officer_name.casefold().split())
     if name_words & set(query.casefold().split()):
         content_page = apps.get_model("core", "ContentPage")
         seen = {page.pk for page in pages}
-        pages += [page for page in content_page.objects.live().public().filter(show_policy_officer=True)
-                  if page.pk not in seen]
+        pages += [
+            page
+            for page in content_page.objects.live().public().filter(show_policy_officer=True)
+            if page.pk not in seen
+        ]
     for page in pages:
-        hits.append(SearchHit(_("Pagina"), page.title, page.get_url(request, current_site=site),
-                              getattr(page, "intro", "")))
+        hits.append(
+            SearchHit(
+                _("Pagina"),
+                page.title,
+                page.get_url(request, current_site=site),
+                getattr(page, "intro", ""),
+            )
+        )
 
     help_page = apps.get_model("help", "HelpIndexPage").objects.live().public().first()
     if help_page:
@@ -86,17 +98,31 @@ def search_hits(request, query: str) -> list[SearchHit]:
         ids = _search_ids(offer_model.objects.all(), query)
         base = help_page.get_url(request, current_site=site)
         for offer in _ordered(offer_model.objects.active().filter(pk__in=ids), ids):
-            hits.append(SearchHit(_("Hulpaanbod"), offer.name,
-                                  base + help_page.reverse_subpage("offer", args=[offer.pk]), offer.description))
+            hits.append(
+                SearchHit(
+                    _("Hulpaanbod"),
+                    offer.name,
+                    base + help_page.reverse_subpage("offer", args=[offer.pk]),
+                    offer.description,
+                )
+            )
 
     questions_page = apps.get_model("questions", "QuestionsPage").objects.live().public().first()
     if questions_page:
         faq_model = apps.get_model("questions", "FaqEntry")
         ids = _search_ids(faq_model.objects.all(), query)
-        base = questions_page.get_url(request, current_site=site) + questions_page.reverse_subpage("faq")
+        base = questions_page.get_url(request, current_site=site) + questions_page.reverse_subpage(
+            "faq"
+        )
         for entry in _ordered(faq_model.objects.filter(published=True, pk__in=ids), ids):
-            hits.append(SearchHit(_("Veelgestelde vraag"), entry.question, f"{base}#vraag-{entry.pk}",
-                                  entry.answer))
+            hits.append(
+                SearchHit(
+                    _("Veelgestelde vraag"),
+                    entry.question,
+                    f"{base}#vraag-{entry.pk}",
+                    entry.answer,
+                )
+            )
     return hits
 
 
@@ -113,7 +139,9 @@ def search(request):
             results = paginator.page(request.GET.get("pagina", 1))
         except (EmptyPage, PageNotAnInteger):
             results = paginator.page(1)
-    return render(request, "core/search.html", {"query": query, "results": results, "messages_": messages})
+    return render(
+        request, "core/search.html", {"query": query, "results": results, "messages_": messages}
+    )
 
 
 @never_cache
@@ -134,7 +162,9 @@ def health(request):
     except Exception:  # noqa: BLE001
         checks["cache"] = "fout"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "fout", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "fout", **checks}, status=200 if healthy else 503
+    )
 
 
 @require_GET
@@ -186,17 +216,33 @@ def bad_request(request, exception=None):
     try:
         response = render(request, "400.html", context, status=400)
     except Exception:  # noqa: BLE001 - the error page itself must not fail
-        response = HttpResponse(render_to_string("core/bad_request_plain.html", context), status=400)
+        response = HttpResponse(
+            render_to_string("core/bad_request_plain.html", context), status=400
+        )
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
     return response
 
 
 # Fields that are never shown back: secrets, and the form machinery.
-_NOT_ECHOED = ("csrfmiddlewaretoken", "started", "website", "receipt", "password", "wachtwoord", "token", "otp")
-_TYPED_LABELS = {"text": gettext_lazy("Uw tekst"), "description": gettext_lazy("Uw beschrijving"),
-                 "where": gettext_lazy("Waar"), "name": gettext_lazy("Naam"), "email": gettext_lazy("E-mailadres"),
-                 "phone": gettext_lazy("Telefoonnummer")}
+_NOT_ECHOED = (
+    "csrfmiddlewaretoken",
+    "started",
+    "website",
+    "receipt",
+    "password",
+    "wachtwoord",
+    "token",
+    "otp",
+)
+_TYPED_LABELS = {
+    "text": gettext_lazy("Uw tekst"),
+    "description": gettext_lazy("Uw beschrijving"),
+    "where": gettext_lazy("Waar"),
+    "name": gettext_lazy("Naam"),
+    "email": gettext_lazy("E-mailadres"),
+    "phone": gettext_lazy("Telefoonnummer"),
+}
 
 
 def server_error(request):
@@ -220,7 +266,9 @@ def server_error(request):
             label = _TYPED_LABELS.get(name.split("-")[-1])
             if label and value.strip() and not any(part in name.lower() for part in _NOT_ECHOED):
                 typed.append((label, value[:10000]))
-    response = HttpResponse(render_to_string("503.html", {"posted": posted, "typed": typed}), status=503)
+    response = HttpResponse(
+        render_to_string("503.html", {"posted": posted, "typed": typed}), status=503
+    )
     response["Retry-After"] = "120"
     add_never_cache_headers(response)
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
@@ -232,13 +280,19 @@ def switch_language(request, code):
     """A plain link instead of Django's POST-only set_language: no CSRF token on every page,
     so anonymous pages stay cacheable. It only sets the language cookie."""
     next_url = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     response = redirect(next_url)
     if code in dict(settings.LANGUAGES):
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
         )
     return response
 

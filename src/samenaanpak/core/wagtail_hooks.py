@@ -10,7 +10,9 @@ from . import mail
 from .models import OutgoingEmail
 from .permissions import NoAddPermissionPolicy
 
-register_permission_policy(OutgoingEmail, NoAddPermissionPolicy(OutgoingEmail))  # only the outbox writes mail
+register_permission_policy(
+    OutgoingEmail, NoAddPermissionPolicy(OutgoingEmail)
+)  # only the outbox writes mail
 
 
 class OutgoingEmailViewSet(ModelViewSet):
@@ -44,7 +46,11 @@ class OutboxPanel(Component):
         self.waiting, self.failed = waiting, failed
 
     def get_context_data(self, parent_context):
-        return {"waiting": self.waiting, "failed": self.failed, "url": reverse("uitgaande_email:index")}
+        return {
+            "waiting": self.waiting,
+            "failed": self.failed,
+            "url": reverse("uitgaande_email:index"),
+        }
 
 
 @hooks.register("construct_homepage_panels")
@@ -54,4 +60,6 @@ def add_outbox_panel(request, panels):
     counts = {status: 0 for status in OutgoingEmail.Status.values}
     counts.update(mail.waiting_long().values_list("status").annotate(n=Count("pk")).order_by())
     if counts[OutgoingEmail.Status.PENDING] or counts[OutgoingEmail.Status.FAILED]:
-        panels.append(OutboxPanel(counts[OutgoingEmail.Status.PENDING], counts[OutgoingEmail.Status.FAILED]))
+        panels.append(
+            OutboxPanel(counts[OutgoingEmail.Status.PENDING], counts[OutgoingEmail.Status.FAILED])
+        )

@@ -16,21 +16,37 @@ class HelpOfferFilter(django_filters.FilterSet):
     """The filters of /hulp/: a plain GET form, so every filtered list has its own URL."""
 
     voor = django_filters.ModelMultipleChoiceFilter(
-        label=_("Voor wie"), field_name="audiences__slug", to_field_name="slug", queryset=Audience.objects.all(),
-        widget=forms.CheckboxSelectMultiple, distinct=True,
+        label=_("Voor wie"),
+        field_name="audiences__slug",
+        to_field_name="slug",
+        queryset=Audience.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=True,
     )
     onderwerp = django_filters.ModelMultipleChoiceFilter(
-        label=_("Onderwerp"), field_name="topics__slug", to_field_name="slug", queryset=Topic.objects.all(),
-        widget=forms.CheckboxSelectMultiple, distinct=True,
+        label=_("Onderwerp"),
+        field_name="topics__slug",
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=True,
     )
     hoe = django_filters.MultipleChoiceFilter(
-        label=_("Hoe"), choices=CHANNELS, widget=forms.CheckboxSelectMultiple, method="filter_channels",
+        label=_("Hoe"),
+        choices=CHANNELS,
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_channels",
     )
     gebied = django_filters.MultipleChoiceFilter(
-        label=_("Waar"), field_name="area", choices=HelpOffer.Area.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Waar"),
+        field_name="area",
+        choices=HelpOffer.Area.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     anoniem = django_filters.BooleanFilter(
-        label=_("Alleen anoniem"), field_name="anonymous_possible", method="filter_anonymous",
+        label=_("Alleen anoniem"),
+        field_name="anonymous_possible",
+        method="filter_anonymous",
         widget=forms.CheckboxInput,
     )
 

@@ -4,12 +4,12 @@ import datetime
 
 from django import forms
 from django.contrib.admin import display as admin_display
-from django.utils.formats import date_format
 from django.db import models
+from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -72,8 +72,13 @@ class HelpOfferQuerySet(models.QuerySet):
         if "chat" in channels:
             condition |= ~Q(chat_url="")
         if "persoonlijk" in channels:
-            condition |= Q(kind__in=[HelpOffer.Kind.LOCAL_PERSON, HelpOffer.Kind.LOCAL_ORGANISATION,
-                                     HelpOffer.Kind.WALK_IN]) | ~Q(address="")
+            condition |= Q(
+                kind__in=[
+                    HelpOffer.Kind.LOCAL_PERSON,
+                    HelpOffer.Kind.LOCAL_ORGANISATION,
+                    HelpOffer.Kind.WALK_IN,
+                ]
+            ) | ~Q(address="")
         if "online" in channels:
             condition |= ~Q(website="") | ~Q(chat_url="")
         return self.filter(condition) if condition else self
@@ -111,8 +116,12 @@ class HelpOffer(index.Indexed, ClusterableModel):
     address = models.CharField(_("adres"), max_length=200, blank=True)
     always_open = models.BooleanField(_("dag en nacht bereikbaar"), default=False)
     opening_note = models.CharField(_("toelichting openingstijden"), max_length=200, blank=True)
-    audiences = ParentalManyToManyField(Audience, verbose_name=_("voor wie"), blank=True, related_name="offers")
-    topics = ParentalManyToManyField(Topic, verbose_name=_("onderwerpen"), blank=True, related_name="offers")
+    audiences = ParentalManyToManyField(
+        Audience, verbose_name=_("voor wie"), blank=True, related_name="offers"
+    )
+    topics = ParentalManyToManyField(
+        Topic, verbose_name=_("onderwerpen"), blank=True, related_name="offers"
+    )
     area = models.CharField(_("gebied"), max_length=20, choices=Area.choices, default=Area.NIJKERK)
     cost = models.CharField(_("kosten"), max_length=20, choices=Cost.choices, default=Cost.FREE)
     cost_note = models.CharField(_("toelichting kosten"), max_length=200, blank=True)
@@ -122,30 +131,73 @@ class HelpOffer(index.Indexed, ClusterableModel):
     last_checked = models.DateField(_("laatst gecontroleerd"), null=True, blank=True)
     active = models.BooleanField(_("tonen op de site"), default=True)
     is_example = models.BooleanField(
-        _("voorbeeld"), default=False,
+        _("voorbeeld"),
+        default=False,
         help_text=_("Voorbeeldgegevens: controleer ze en zet dan het vinkje uit."),
     )
 
     objects = HelpOfferQuerySet.as_manager()
 
     panels = [
-        MultiFieldPanel([FieldPanel("name"), FieldPanel("organisation"), FieldPanel("description"), FieldPanel("kind")],
-                        heading=_("Wat")),
-        MultiFieldPanel([FieldPanel("phone"), FieldPanel("chat_url"), FieldPanel("email"), FieldPanel("website"),
-                         FieldPanel("address")], heading=_("Hoe bereikbaar")),
-        MultiFieldPanel([FieldPanel("always_open"), FieldPanel("opening_note"),
-                         InlinePanel("opening_hours", label=_("Openingstijd"))], heading=_("Openingstijden")),
-        MultiFieldPanel([FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
-                         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
-                         FieldPanel("area")], heading=_("Voor wie en waar")),
-        MultiFieldPanel([FieldRowPanel([FieldPanel("cost"), FieldPanel("cost_note")]),
-                         FieldRowPanel([FieldPanel("anonymous_possible"), FieldPanel("referral_needed"),
-                                        FieldPanel("minimum_age")])], heading=_("Voorwaarden")),
-        MultiFieldPanel([FieldPanel("last_checked"), FieldPanel("active"), FieldPanel("is_example")],
-                        heading=_("Beheer")),
+        MultiFieldPanel(
+            [
+                FieldPanel("name"),
+                FieldPanel("organisation"),
+                FieldPanel("description"),
+                FieldPanel("kind"),
+            ],
+            heading=_("Wat"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("phone"),
+                FieldPanel("chat_url"),
+                FieldPanel("email"),
+                FieldPanel("website"),
+                FieldPanel("address"),
+            ],
+            heading=_("Hoe bereikbaar"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("always_open"),
+                FieldPanel("opening_note"),
+                InlinePanel("opening_hours", label=_("Openingstijd")),
+            ],
+            heading=_("Openingstijden"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("area"),
+            ],
+            heading=_("Voor wie en waar"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("cost"), FieldPanel("cost_note")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("anonymous_possible"),
+                        FieldPanel("referral_needed"),
+                        FieldPanel("minimum_age"),
+                    ]
+                ),
+            ],
+            heading=_("Voorwaarden"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("last_checked"), FieldPanel("active"), FieldPanel("is_example")],
+            heading=_("Beheer"),
+        ),
     ]
-    search_fields = [index.SearchField("name"), index.SearchField("organisation"), index.SearchField("description"),
-                     index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("organisation"),
+        index.SearchField("description"),
+        index.AutocompleteField("name"),
+    ]
 
     class Meta:
         ordering = ["name"]
@@ -207,7 +259,9 @@ class OpeningHours(Orderable):
     offer = ParentalKey(HelpOffer, on_delete=models.CASCADE, related_name="opening_hours")
     weekday = models.PositiveSmallIntegerField(_("dag"), choices=Weekday.choices)
     opens = models.TimeField(_("open vanaf"))
-    closes = models.TimeField(_("tot"), help_text=_("Een tijd vóór ‘open vanaf’ loopt door na middernacht."))
+    closes = models.TimeField(
+        _("tot"), help_text=_("Een tijd vóór ‘open vanaf’ loopt door na middernacht.")
+    )
 
     panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
 
@@ -238,9 +292,14 @@ class HelpIndexPage(RoutablePageMixin, BasePage):
 
     def offers(self):
         # Local help first: Nijkerk's own people and organisations, then the region, then national.
-        area_order = models.Case(*[models.When(area=value, then=i) for i, value in enumerate(HelpOffer.Area.values)])
-        return (HelpOffer.objects.active().prefetch_related("opening_hours", "audiences", "topics")
-                .order_by(area_order, "name"))
+        area_order = models.Case(
+            *[models.When(area=value, then=i) for i, value in enumerate(HelpOffer.Area.values)]
+        )
+        return (
+            HelpOffer.objects.active()
+            .prefetch_related("opening_hours", "audiences", "topics")
+            .order_by(area_order, "name")
+        )
 
     def _render_list(self, request, offers, template, extra):
         now = timezone.now()
@@ -266,10 +325,18 @@ class HelpIndexPage(RoutablePageMixin, BasePage):
         # A parent gets advice for tonight; a young person is addressed with "je" (house style is "u").
         for_parents = "ouders" in chosen
         for_young = "jongeren" in chosen and not for_parents
-        return self._render_list(request, filterset.qs, "help/help_index_page.html",
-                                 {"filter": filterset, "filtered": filtered, "filter_count": sum(
-                                     len(request.GET.getlist(key)) for key in filterset.filters),
-                                  "for_parents": for_parents, "for_young": for_young})
+        return self._render_list(
+            request,
+            filterset.qs,
+            "help/help_index_page.html",
+            {
+                "filter": filterset,
+                "filtered": filtered,
+                "filter_count": sum(len(request.GET.getlist(key)) for key in filterset.filters),
+                "for_parents": for_parents,
+                "for_young": for_young,
+            },
+        )
 
     @path("online/", name="online")
     def online(self, request):
@@ -282,13 +349,24 @@ class HelpIndexPage(RoutablePageMixin, BasePage):
         if offer is None:
             raise Http404
         offer.set_state(timezone.now())
-        return self.render(request, template="help/help_offer.html", context_overrides={"offer": offer})
+        return self.render(
+            request, template="help/help_offer.html", context_overrides={"offer": offer}
+        )
 
 
-AUDIENCES = [("jongeren", "Jongeren"), ("ouders", "Ouders"), ("familie-en-vrienden", "Familie en vrienden"),
-             ("professionals", "Professionals")]
-TOPICS = [("drugs", "Drugs"), ("alcohol", "Alcohol"), ("terugval-nazorg", "Terugval en nazorg"),
-          ("zorgen-om-een-ander", "Zorgen om een ander"), ("preventie", "Preventie")]
+AUDIENCES = [
+    ("jongeren", "Jongeren"),
+    ("ouders", "Ouders"),
+    ("familie-en-vrienden", "Familie en vrienden"),
+    ("professionals", "Professionals"),
+]
+TOPICS = [
+    ("drugs", "Drugs"),
+    ("alcohol", "Alcohol"),
+    ("terugval-nazorg", "Terugval en nazorg"),
+    ("zorgen-om-een-ander", "Zorgen om een ander"),
+    ("preventie", "Preventie"),
+]
 
 
 def ensure_reference_data():

@@ -4,7 +4,8 @@ awkward cases (past midnight, daylight saving time) are easy to test."""
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -34,7 +35,9 @@ def next_opening(periods, moment: datetime.datetime) -> datetime.datetime | None
         return None
     local = moment.astimezone(AMSTERDAM)
     candidates = []
-    for offset in range(8):  # a week ahead and the same weekday once more (later today, or next week)
+    for offset in range(
+        8
+    ):  # a week ahead and the same weekday once more (later today, or next week)
         day = local.date() + datetime.timedelta(days=offset)
         for weekday, opens, _closes in periods:
             if weekday != day.weekday():
@@ -47,7 +50,15 @@ def next_opening(periods, moment: datetime.datetime) -> datetime.datetime | None
     return min(candidates).astimezone(AMSTERDAM) if candidates else None
 
 
-WEEKDAYS = [_("maandag"), _("dinsdag"), _("woensdag"), _("donderdag"), _("vrijdag"), _("zaterdag"), _("zondag")]
+WEEKDAYS = [
+    _("maandag"),
+    _("dinsdag"),
+    _("woensdag"),
+    _("donderdag"),
+    _("vrijdag"),
+    _("zaterdag"),
+    _("zondag"),
+]
 SHORT_WEEKDAYS = [_("ma"), _("di"), _("wo"), _("do"), _("vr"), _("za"), _("zo")]
 
 
@@ -65,7 +76,10 @@ def reopens_label(opening: datetime.datetime, moment: datetime.datetime) -> str:
         day = gettext("morgen")
     else:
         day = str(WEEKDAYS[opening.astimezone(AMSTERDAM).weekday()])
-    return gettext("Weer open: %(day)s %(time)s") % {"day": day, "time": clock(opening.astimezone(AMSTERDAM).time())}
+    return gettext("Weer open: %(day)s %(time)s") % {
+        "day": day,
+        "time": clock(opening.astimezone(AMSTERDAM).time()),
+    }
 
 
 def hours_summary(periods) -> list[str]:
@@ -78,8 +92,17 @@ def hours_summary(periods) -> list[str]:
             continue
         if run:
             first, last = SHORT_WEEKDAYS[run[0][0]], SHORT_WEEKDAYS[run[-1][0]]
-            days = gettext("elke dag") if len(run) == 7 else str(first) if len(run) == 1 else (
-                f"{first} {gettext('en')} {last}" if len(run) == 2 else f"{first} {gettext('t/m')} {last}")
+            days = (
+                gettext("elke dag")
+                if len(run) == 7
+                else str(first)
+                if len(run) == 1
+                else (
+                    f"{first} {gettext('en')} {last}"
+                    if len(run) == 2
+                    else f"{first} {gettext('t/m')} {last}"
+                )
+            )
             o, c = run[0][1], run[0][2]
             times = gettext("hele dag") if o == c == datetime.time(0) else f"{clock(o)}–{clock(c)}"
             lines.append(f"{days} {times}")

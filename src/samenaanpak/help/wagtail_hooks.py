@@ -14,15 +14,15 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import HelpOffer
 
-
 # Wagtail shows a yes/no filter's active value as "True"/"False" (untranslated); a choice filter
 # shows its label. The values stay "true"/"false", as in the links to these lists.
 YES_NO = [("true", _("ja")), ("false", _("nee"))]
 
 
 def yes_no_filter(label, method):
-    return django_filters.ChoiceFilter(label=label, choices=YES_NO, method=method, widget=forms.RadioSelect,
-                                       empty_label=_("Alle"))
+    return django_filters.ChoiceFilter(
+        label=label, choices=YES_NO, method=method, widget=forms.RadioSelect, empty_label=_("Alle")
+    )
 
 
 def filter_field(queryset, name, value):
@@ -31,8 +31,11 @@ def filter_field(queryset, name, value):
 
 def yes_no(field_name, label):
     """A list column that says "ja" or "nee" rather than True/False."""
-    return Column(field_name, label=label,
-                  accessor=lambda obj: _("ja") if getattr(obj, field_name) else _("nee"))
+    return Column(
+        field_name,
+        label=label,
+        accessor=lambda obj: _("ja") if getattr(obj, field_name) else _("nee"),
+    )
 
 
 class HelpOfferFilterSet(WagtailFilterSet):
@@ -58,7 +61,13 @@ class HelpOfferViewSet(SnippetViewSet):
     menu_order = 210
     url_prefix = "hulpaanbod"
     add_to_admin_menu = True
-    list_display = ["name", "kind", "area", "checked_label", yes_no("active", _("tonen op de site"))]
+    list_display = [
+        "name",
+        "kind",
+        "area",
+        "checked_label",
+        yes_no("active", _("tonen op de site")),
+    ]
     filterset_class = HelpOfferFilterSet
     ordering = ["last_checked", "name"]  # the longest unchecked first
 
@@ -79,17 +88,23 @@ class MarkCheckedBulkAction(SnippetBulkAction):
     models = [HelpOffer]
 
     def check_perm(self, obj):
-        return self.permission_policy.user_has_permission_for_instance(self.request.user, "change", obj)
+        return self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", obj
+        )
 
     @classmethod
     def execute_action(cls, objects, **kwargs):
-        count = HelpOffer.objects.filter(pk__in=[obj.pk for obj in objects]).update(last_checked=timezone.localdate())
+        count = HelpOffer.objects.filter(pk__in=[obj.pk for obj in objects]).update(
+            last_checked=timezone.localdate()
+        )
         return count, 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext("%(count)d hulpaanbod staat op vandaag gecontroleerd.",
-                        "%(count)d hulpaanbiedingen staan op vandaag gecontroleerd.",
-                        num_parent_objects) % {"count": num_parent_objects}
+        return ngettext(
+            "%(count)d hulpaanbod staat op vandaag gecontroleerd.",
+            "%(count)d hulpaanbiedingen staan op vandaag gecontroleerd.",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
 
 
 class StaleOffersPanel(Component):
@@ -100,8 +115,10 @@ class StaleOffersPanel(Component):
     template_name = "help/admin/stale_offers_panel.html"
 
     def get_context_data(self, parent_context):
-        return {"count": HelpOffer.objects.active().stale().count(),
-                "url": reverse("wagtailsnippets_help_helpoffer:list") + "?stale=true"}
+        return {
+            "count": HelpOffer.objects.active().stale().count(),
+            "url": reverse("wagtailsnippets_help_helpoffer:list") + "?stale=true",
+        }
 
 
 @hooks.register("construct_homepage_panels")

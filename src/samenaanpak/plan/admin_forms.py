@@ -15,17 +15,24 @@ class ActionForm(WagtailAdminModelForm):
 
     new_status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     new_progress = forms.IntegerField(
-        label=_("Voortgang (%)"), min_value=0, max_value=100,
+        label=_("Voortgang (%)"),
+        min_value=0,
+        max_value=100,
         error_messages={
             "min_value": _("De voortgang ligt tussen 0 en 100 procent."),
             "max_value": _("De voortgang ligt tussen 0 en 100 procent."),
             "invalid": _("Vul een heel getal in, van 0 tot en met 100."),
         },
     )
-    note = forms.CharField(label=_("Toelichting bij deze wijziging"), max_length=300, required=False)
+    note = forms.CharField(
+        label=_("Toelichting bij deze wijziging"), max_length=300, required=False
+    )
     milestone_date = forms.DateField(
-        label=_("Mijlpaal op (datum)"), required=False,
-        help_text=_("Vul een datum in als deze wijziging een mijlpaal is, bijvoorbeeld een bijeenkomst."),
+        label=_("Mijlpaal op (datum)"),
+        required=False,
+        help_text=_(
+            "Vul een datum in als deze wijziging een mijlpaal is, bijvoorbeeld een bijeenkomst."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -39,7 +46,9 @@ class ActionForm(WagtailAdminModelForm):
             self.fields["new_progress"].initial = 0
         user = self.for_user
         if "goal" in self.fields and user is not None and not covers_all_think_tanks(user):
-            self.fields["goal"].queryset = Goal.objects.filter(think_tank__in=own_think_tank_ids(user))
+            self.fields["goal"].queryset = Goal.objects.filter(
+                think_tank__in=own_think_tank_ids(user)
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -49,7 +58,11 @@ class ActionForm(WagtailAdminModelForm):
         try:
             check_transition(self.current.status if self.current else None, status, progress)
         except TransitionError as error:
-            field = "new_progress" if error.code in ("planned_progress", "done_progress", "progress_range") else "new_status"
+            field = (
+                "new_progress"
+                if error.code in ("planned_progress", "done_progress", "progress_range")
+                else "new_status"
+            )
             self.add_error(field, error)
         return cleaned
 
@@ -87,6 +100,8 @@ class ActionHistoryPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             instance = self.instance
-            context["events"] = instance.events.select_related("author") if instance and instance.pk else []
+            context["events"] = (
+                instance.events.select_related("author") if instance and instance.pk else []
+            )
             context["today"] = timezone.localdate()
             return context

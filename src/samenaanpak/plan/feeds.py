@@ -23,7 +23,9 @@ class UpdatesFeed(Feed):
         return self.news_page.get_full_url()
 
     def description(self):
-        return self.news_page.intro or _("Nieuws over de gezamenlijke aanpak van drugsproblemen onder jongeren.")
+        return self.news_page.intro or _(
+            "Nieuws over de gezamenlijke aanpak van drugsproblemen onder jongeren."
+        )
 
     def items(self):
         return UpdatePage.objects.live().public().order_by("-date", "-pk")[:20]

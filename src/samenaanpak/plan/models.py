@@ -31,10 +31,19 @@ class PlanPage(BasePage):
     """/plan-van-aanpak/: vision, history, aims, think tanks and the progress overview."""
 
     vision = models.CharField(_("visie in één zin"), max_length=200, blank=True)
-    body = StreamField(BodyBlock(), blank=True, verbose_name=_("hoe het plan tot stand kwam"), use_json_field=True)
+    body = StreamField(
+        BodyBlock(), blank=True, verbose_name=_("hoe het plan tot stand kwam"), use_json_field=True
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("vision"), FieldPanel("body")]
-    search_fields = BasePage.search_fields + [index.SearchField("vision"), index.SearchField("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("vision"),
+        FieldPanel("body"),
+    ]
+    search_fields = BasePage.search_fields + [
+        index.SearchField("vision"),
+        index.SearchField("body"),
+    ]
     max_count = 1
 
     class Meta:
@@ -44,7 +53,9 @@ class PlanPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         think_tanks = list(ThinkTankPage.objects.live().public().order_by("path"))
         context["think_tanks"] = think_tanks
-        context["goals"] = Goal.objects.select_related("think_tank").order_by("think_tank__path", "sort_order", "pk")
+        context["goals"] = Goal.objects.select_related("think_tank").order_by(
+            "think_tank__path", "sort_order", "pk"
+        )
         context["overview"] = progress_overview(think_tanks)
         return context
 
@@ -78,7 +89,9 @@ class ThinkTankPage(BasePage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="think_tank",
-        help_text=_("Leden van deze groep mogen deze denktank, haar acties en haar nieuws bewerken."),
+        help_text=_(
+            "Leden van deze groep mogen deze denktank, haar acties en haar nieuws bewerken."
+        ),
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("focus")]
@@ -98,7 +111,9 @@ class ThinkTankPage(BasePage):
         context["goals"] = self.goals.order_by("sort_order", "pk")
         context["overview"] = overview = progress_overview([self])[0]
         actions = (
-            Action.objects.with_state().filter(goal__think_tank=self).select_related("goal")
+            Action.objects.with_state()
+            .filter(goal__think_tank=self)
+            .select_related("goal")
             .order_by("goal__sort_order", "start_date", "pk")
         )
         # The overview already counted the actions: the paginator needs no COUNT query of its own.
@@ -121,7 +136,9 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
 
     @path("")
     def index(self, request):
-        paginator = Paginator(UpdatePage.objects.live().public().order_by("-date", "-pk"), self.per_page)
+        paginator = Paginator(
+            UpdatePage.objects.live().public().order_by("-date", "-pk"), self.per_page
+        )
         try:
             updates = paginator.page(request.GET.get("pagina", 1))
         except (EmptyPage, PageNotAnInteger):
@@ -147,10 +164,16 @@ class UpdatePage(BasePage):
     date = models.DateField(_("datum"), default=timezone.localdate)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("inhoud"), use_json_field=True)
     is_example = models.BooleanField(
-        _("voorbeeld"), default=False, help_text=_("Voorbeeldinhoud: vervang of verwijder dit bericht.")
+        _("voorbeeld"),
+        default=False,
+        help_text=_("Voorbeeldinhoud: vervang of verwijder dit bericht."),
     )
 
-    content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("intro"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
     settings_panels = Page.settings_panels + [FieldPanel("is_example")]
     search_fields = BasePage.search_fields + [index.SearchField("body"), index.FilterField("date")]
     parent_page_types = ["plan.ThinkTankPage", "plan.NewsIndexPage"]
@@ -202,13 +225,17 @@ class ActionQuerySet(models.QuerySet):
 
 
 class Action(models.Model):
-    goal = models.ForeignKey(Goal, verbose_name=_("doel"), on_delete=models.PROTECT, related_name="actions")
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("doel"), on_delete=models.PROTECT, related_name="actions"
+    )
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("omschrijving"), blank=True)
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     is_example = models.BooleanField(
-        _("voorbeeld"), default=False, help_text=_("Voorbeeldinhoud: vervang of verwijder deze actie.")
+        _("voorbeeld"),
+        default=False,
+        help_text=_("Voorbeeldinhoud: vervang of verwijder deze actie."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -221,7 +248,9 @@ class Action(models.Model):
         permissions = [("change_all_think_tanks", _("Mag acties van alle denktanks bewerken"))]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="action_end_after_start",
                 violation_error_message=_("De einddatum ligt na de startdatum."),
             )
@@ -253,13 +282,19 @@ class ActionEvent(models.Model):
     """Append-only history of an action's status and progress. Rows are only ever created, by
     plan.status.record_event, which checks the transition table."""
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="events", verbose_name=_("actie"))
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="events", verbose_name=_("actie")
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     progress = models.PositiveSmallIntegerField(_("voortgang (%)"))
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
     milestone_date = models.DateField(_("mijlpaal op"), null=True, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("door")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("door"),
     )
     created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now, db_index=True)
 
@@ -269,7 +304,9 @@ class ActionEvent(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["action", "-created_at"], name="actionevent_newest")]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="actionevent_progress_max_100"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="actionevent_progress_max_100"
+            ),
         ]
 
     def __str__(self):
@@ -288,8 +325,15 @@ class ActionEvent(models.Model):
 def progress_overview(think_tanks):
     """Per think tank: number of actions per status and the overall progress (the mean of the
     actions that were not stopped). One query, whatever the number of actions."""
-    by_id = {tt.pk: {"think_tank": tt, "counts": {s: 0 for s in Status.values}, "total": 0, "progress": 0}
-             for tt in think_tanks}
+    by_id = {
+        tt.pk: {
+            "think_tank": tt,
+            "counts": {s: 0 for s in Status.values},
+            "total": 0,
+            "progress": 0,
+        }
+        for tt in think_tanks
+    }
     rows = (
         Action.objects.with_state()
         .filter(goal__think_tank__in=list(by_id))
@@ -313,7 +357,14 @@ def progress_overview(think_tanks):
         for status in Status.values:
             count = entry["counts"][status]
             percent = 100 * count / entry["total"] if entry["total"] else 0
-            entry["bars"].append({"status": status, "label": Status(status).label, "count": count,
-                                  "percent": f"{percent:.2f}", "offset": f"{offset:.2f}"})
+            entry["bars"].append(
+                {
+                    "status": status,
+                    "label": Status(status).label,
+                    "count": count,
+                    "percent": f"{percent:.2f}",
+                    "offset": f"{offset:.2f}",
+                }
+            )
             offset += percent
     return result

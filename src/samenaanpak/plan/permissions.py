@@ -30,7 +30,9 @@ class ThinkTankActionPolicy(ModelPermissionPolicy):
     def user_has_permission_for_instance(self, user, action, instance):
         if not self.user_has_permission(user, action):
             return False
-        return covers_all_think_tanks(user) or instance.goal.think_tank_id in own_think_tank_ids(user)
+        return covers_all_think_tanks(user) or instance.goal.think_tank_id in own_think_tank_ids(
+            user
+        )
 
     def instances_user_has_any_permission_for(self, user, actions):
         queryset = super().instances_user_has_any_permission_for(user, actions)

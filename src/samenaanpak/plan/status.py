@@ -38,19 +38,29 @@ def check_transition(current_status: str | None, new_status: str, progress: int)
             % {
                 "from": Status(current_status).label if current_status else _("nieuw"),
                 "to": Status(new_status).label,
-                "allowed": ", ".join(str(Status(s).label) for s in sorted(TRANSITIONS[current_status])),
+                "allowed": ", ".join(
+                    str(Status(s).label) for s in sorted(TRANSITIONS[current_status])
+                ),
             },
             code="transition_not_allowed",
         )
     if not 0 <= progress <= 100:
-        raise TransitionError(_("De voortgang ligt tussen 0 en 100 procent."), code="progress_range")
+        raise TransitionError(
+            _("De voortgang ligt tussen 0 en 100 procent."), code="progress_range"
+        )
     if new_status == Status.PLANNED and progress != 0:
-        raise TransitionError(_("Een geplande actie heeft 0 procent voortgang."), code="planned_progress")
+        raise TransitionError(
+            _("Een geplande actie heeft 0 procent voortgang."), code="planned_progress"
+        )
     if new_status == Status.DONE and progress != 100:
-        raise TransitionError(_("Een afgeronde actie heeft 100 procent voortgang."), code="done_progress")
+        raise TransitionError(
+            _("Een afgeronde actie heeft 100 procent voortgang."), code="done_progress"
+        )
 
 
-def record_event(action, *, status: str, progress: int, note: str = "", author=None, milestone_date=None):
+def record_event(
+    action, *, status: str, progress: int, note: str = "", author=None, milestone_date=None
+):
     """Append one row to the action's history after checking the transition table.
 
     The action row is locked for the duration so that two editors cannot both step from the

@@ -6,7 +6,12 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import DeleteView, EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    DeleteView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from .admin_forms import ActionForm, ActionHistoryPanel
 from .models import Action, Goal, ThinkTankPage
@@ -20,7 +25,9 @@ class OwnThinkTankMixin:
     """Edit and delete views only find actions of the user's own think tanks (404 otherwise)."""
 
     def get_queryset(self):
-        return self.permission_policy.instances_user_has_permission_for(self.request.user, self.permission_required)
+        return self.permission_policy.instances_user_has_permission_for(
+            self.request.user, self.permission_required
+        )
 
 
 class ActionEditView(OwnThinkTankMixin, EditView):
@@ -33,7 +40,9 @@ class ActionDeleteView(OwnThinkTankMixin, DeleteView):
 
 class ActionFilterSet(WagtailFilterSet):
     think_tank = django_filters.ModelChoiceFilter(
-        label=_("Denktank"), field_name="goal__think_tank", queryset=ThinkTankPage.objects.order_by("path"),
+        label=_("Denktank"),
+        field_name="goal__think_tank",
+        queryset=ThinkTankPage.objects.order_by("path"),
     )
 
     class Meta:
@@ -50,21 +59,35 @@ class ActionViewSet(SnippetViewSet):
     delete_view_class = ActionDeleteView
     list_display = [
         "title",
-        Column("think_tank", label=_("Denktank"), accessor="goal.think_tank.title", sort_key="goal__think_tank__path"),
-        "goal", "status_label", "progress_label",
+        Column(
+            "think_tank",
+            label=_("Denktank"),
+            accessor="goal.think_tank.title",
+            sort_key="goal__think_tank__path",
+        ),
+        "goal",
+        "status_label",
+        "progress_label",
     ]
     filterset_class = ActionFilterSet
     search_fields = ["title", "description"]
     edit_handler = ObjectList(
         [
-            FieldPanel("goal", widget=forms.Select),  # a plain list, narrowed to the user's own goals
+            FieldPanel(
+                "goal", widget=forms.Select
+            ),  # a plain list, narrowed to the user's own goals
             FieldPanel("title"),
             FieldPanel("description"),
             FieldPanel("start_date"),
             FieldPanel("end_date"),
             FieldPanel("is_example"),
             MultiFieldPanel(
-                [FieldPanel("new_status"), FieldPanel("new_progress"), FieldPanel("note"), FieldPanel("milestone_date")],
+                [
+                    FieldPanel("new_status"),
+                    FieldPanel("new_progress"),
+                    FieldPanel("note"),
+                    FieldPanel("milestone_date"),
+                ],
                 heading=_("Status en voortgang"),
                 help_text=_("Elke wijziging wordt als nieuwe regel in de geschiedenis bewaard."),
             ),
@@ -75,7 +98,9 @@ class ActionViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return (
-            self.permission_policy.instances_user_has_any_permission_for(request.user, ["change", "delete", "view"])
+            self.permission_policy.instances_user_has_any_permission_for(
+                request.user, ["change", "delete", "view"]
+            )
             .with_state()
             .select_related("goal__think_tank")
         )

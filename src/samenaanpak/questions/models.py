@@ -34,31 +34,44 @@ def new_reference() -> str:
 
 class QuestionQuerySet(models.QuerySet):
     def with_status(self):
-        newest = QuestionEvent.objects.filter(question=OuterRef("pk")).order_by("-created_at", "-pk")
-        return self.annotate(current_status=Subquery(newest.values("status")[:1]),
-                             status_changed_at=Subquery(newest.values("created_at")[:1]))
+        newest = QuestionEvent.objects.filter(question=OuterRef("pk")).order_by(
+            "-created_at", "-pk"
+        )
+        return self.annotate(
+            current_status=Subquery(newest.values("status")[:1]),
+            status_changed_at=Subquery(newest.values("created_at")[:1]),
+        )
 
     def personal_data_expired(self, now=None):
         """Closed longer than QUESTION_RETENTION_DAYS ago and still holding a name or email."""
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(days=settings.QUESTION_RETENTION_DAYS)
-        return (self.with_status().filter(current_status=Status.CLOSED, status_changed_at__lt=cutoff)
-                .exclude(name="", email=""))
+        return (
+            self.with_status()
+            .filter(current_status=Status.CLOSED, status_changed_at__lt=cutoff)
+            .exclude(name="", email="")
+        )
 
 
 class Question(models.Model):
     """A question to the policy officer. Owner: the policy officer (group Vragen). Name and email
     are erased QUESTION_RETENTION_DAYS after the question was closed."""
 
-    reference = models.CharField(_("kenmerk"), max_length=12, unique=True, default=new_reference, editable=False)
+    reference = models.CharField(
+        _("kenmerk"), max_length=12, unique=True, default=new_reference, editable=False
+    )
     text = models.TextField(_("vraag"), max_length=5000)
-    topic = models.CharField(_("onderwerp"), max_length=20, choices=Topic.choices, default=Topic.POLICY)
+    topic = models.CharField(
+        _("onderwerp"), max_length=20, choices=Topic.choices, default=Topic.POLICY
+    )
     name = models.CharField(_("naam"), max_length=100, blank=True)
     email = models.EmailField(_("e-mailadres"), blank=True)
     consent = models.BooleanField(_("toestemming"), default=False)
     answer = models.TextField(_("antwoord"), blank=True)
     answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
-    personal_data_erased_at = models.DateTimeField(_("naam en e-mail gewist op"), null=True, blank=True)
+    personal_data_erased_at = models.DateTimeField(
+        _("naam en e-mail gewist op"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("ontvangen op"), auto_now_add=True)
 
     objects = QuestionQuerySet.as_manager()
@@ -93,7 +106,9 @@ class Question(models.Model):
         if event is None or event.status != Status.CLOSED or (not self.name and not self.email):
             return None
         # The date in Amsterdam, not in UTC: around midnight the two differ by a day.
-        return timezone.localdate(event.created_at + datetime.timedelta(days=settings.QUESTION_RETENTION_DAYS))
+        return timezone.localdate(
+            event.created_at + datetime.timedelta(days=settings.QUESTION_RETENTION_DAYS)
+        )
 
 
 class QuestionEvent(models.Model):
@@ -102,8 +117,13 @@ class QuestionEvent(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               verbose_name=_("door"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("door"),
+    )
     created_at = models.DateTimeField(_("op"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -122,10 +142,19 @@ class FaqEntry(index.Indexed, Orderable):
 
     question = models.CharField(_("vraag"), max_length=300)
     answer = models.TextField(_("antwoord"))
-    published = models.BooleanField(_("gepubliceerd"), default=False,
-                                    help_text=_("Pas publiceren na controle: geen namen of herkenbare details."))
-    source = models.ForeignKey(Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="faq_entries",
-                               verbose_name=_("gemaakt van vraag"))
+    published = models.BooleanField(
+        _("gepubliceerd"),
+        default=False,
+        help_text=_("Pas publiceren na controle: geen namen of herkenbare details."),
+    )
+    source = models.ForeignKey(
+        Question,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="faq_entries",
+        verbose_name=_("gemaakt van vraag"),
+    )
 
     panels = [FieldPanel("question"), FieldPanel("answer"), FieldPanel("published")]
     search_fields = [index.SearchField("question"), index.SearchField("answer")]
@@ -169,4 +198,6 @@ class QuestionsPage(RoutablePageMixin, BasePage):
     @path("veelgestelde-vragen/", name="faq")
     def faq(self, request):
         entries = FaqEntry.objects.filter(published=True)
-        return self.render(request, template="questions/faq.html", context_overrides={"entries": entries})
+        return self.render(
+            request, template="questions/faq.html", context_overrides={"entries": entries}
+        )

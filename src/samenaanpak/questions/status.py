@@ -40,4 +40,6 @@ def record_status(question, new_status, *, author=None, note=""):
         Question.objects.select_for_update().filter(pk=question.pk).first()
         current = question.events.order_by("-created_at", "-pk").first()
         check_transition(current.status if current else Status.NEW, new_status)
-        return QuestionEvent.objects.create(question=question, status=new_status, author=author, note=note)
+        return QuestionEvent.objects.create(
+            question=question, status=new_status, author=author, note=note
+        )

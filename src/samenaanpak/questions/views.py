@@ -28,18 +28,26 @@ def _notify(question, request):
     site_settings = SiteSettings.load(request_or_site=request)
     if question.email:
         queue_email(
-            to=question.email, purpose="vraag-ontvangen",
+            to=question.email,
+            purpose="vraag-ontvangen",
             subject=_("Uw vraag is ontvangen (%(reference)s)") % {"reference": question.reference},
-            body=render_to_string("questions/email/received.txt", {"question": question, "site": site_settings}),
+            body=render_to_string(
+                "questions/email/received.txt", {"question": question, "site": site_settings}
+            ),
         )
     if site_settings.policy_officer_email:
         queue_email(
-            to=site_settings.policy_officer_email, purpose="nieuwe-vraag",
+            to=site_settings.policy_officer_email,
+            purpose="nieuwe-vraag",
             subject=_("Nieuwe vraag %(reference)s") % {"reference": question.reference},
-            body=render_to_string("questions/email/new_question.txt", {
-                "question": question,
-                "url": settings.SITE_URL + reverse("questions_question:edit", args=[question.pk]),
-            }),
+            body=render_to_string(
+                "questions/email/new_question.txt",
+                {
+                    "question": question,
+                    "url": settings.SITE_URL
+                    + reverse("questions_question:edit", args=[question.pk]),
+                },
+            ),
         )
 
 
@@ -73,15 +81,23 @@ def question_form(request, page):
                     _notify(question, request)
                     form.mark_stored(question.pk)
             if limited:
-                form.add_error(None, _("U heeft het afgelopen uur al veel vragen gesteld. Probeer het over een uur "
-                                       "opnieuw, of bel 14033."))
+                form.add_error(
+                    None,
+                    _(
+                        "U heeft het afgelopen uur al veel vragen gesteld. Probeer het over een uur "
+                        "opnieuw, of bel 14033."
+                    ),
+                )
             elif question is None:
                 return _repeat(request, form, sent_url)
             else:
                 request.session[SESSION_KEY] = question.reference
                 return redirect(sent_url)
-    return page.render(request, template="questions/questions_page.html", context_overrides={
-        "form": form, "retention_days": settings.QUESTION_RETENTION_DAYS})
+    return page.render(
+        request,
+        template="questions/questions_page.html",
+        context_overrides={"form": form, "retention_days": settings.QUESTION_RETENTION_DAYS},
+    )
 
 
 def _repeat(request, form, sent_url):
@@ -96,13 +112,23 @@ def _repeat(request, form, sent_url):
 @never_cache
 def question_sent(request, page):
     reference = request.session.get(SESSION_KEY)
-    return page.render(request, template="questions/sent.html", context_overrides={"reference": reference})
+    return page.render(
+        request, template="questions/sent.html", context_overrides={"reference": reference}
+    )
 
 
 def expired_form(request, page):
     form = QuestionForm(request.POST)
     form.is_valid()
-    form.add_error(None, _("Het formulier stond lang open en is verlopen. Uw vraag is nog niet verstuurd: "
-                           "controleer hem en klik opnieuw op versturen."))
-    return page.render(request, template="questions/questions_page.html", context_overrides={
-        "form": form, "retention_days": settings.QUESTION_RETENTION_DAYS})
+    form.add_error(
+        None,
+        _(
+            "Het formulier stond lang open en is verlopen. Uw vraag is nog niet verstuurd: "
+            "controleer hem en klik opnieuw op versturen."
+        ),
+    )
+    return page.render(
+        request,
+        template="questions/questions_page.html",
+        context_overrides={"form": form, "retention_days": settings.QUESTION_RETENTION_DAYS},
+    )

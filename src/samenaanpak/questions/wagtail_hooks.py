@@ -31,11 +31,16 @@ class QuestionAdminForm(WagtailAdminModelForm):
     """The answer plus the next status row; saving may email the answer and draft an FAQ entry."""
 
     new_status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
-    note = forms.CharField(label=_("Interne notitie bij deze wijziging"), max_length=300, required=False)
+    note = forms.CharField(
+        label=_("Interne notitie bij deze wijziging"), max_length=300, required=False
+    )
     make_faq = forms.BooleanField(
-        label=_("Maak hiervan een concept voor de veelgestelde vragen"), required=False,
-        help_text=_("Er komt een niet-gepubliceerde kopie van vraag en antwoord. Haal namen en herkenbare details "
-                    "weg voordat u die publiceert."),
+        label=_("Maak hiervan een concept voor de veelgestelde vragen"),
+        required=False,
+        help_text=_(
+            "Er komt een niet-gepubliceerde kopie van vraag en antwoord. Haal namen en herkenbare details "
+            "weg voordat u die publiceert."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -53,27 +58,42 @@ class QuestionAdminForm(WagtailAdminModelForm):
             except TransitionError as error:
                 self.add_error("new_status", error)
         if status == Status.ANSWERED and not cleaned.get("answer", "").strip():
-            self.add_error("answer", _("Schrijf eerst het antwoord voordat u de vraag op beantwoord zet."))
+            self.add_error(
+                "answer", _("Schrijf eerst het antwoord voordat u de vraag op beantwoord zet.")
+            )
         return cleaned
 
     def save(self, commit=True):
         with transaction.atomic():
-            answered_now = (self.cleaned_data["new_status"] == Status.ANSWERED
-                            and self.current_status != Status.ANSWERED)
+            answered_now = (
+                self.cleaned_data["new_status"] == Status.ANSWERED
+                and self.current_status != Status.ANSWERED
+            )
             if answered_now:
                 self.instance.answered_at = timezone.now()
             question = super().save(commit=commit)
             if self.cleaned_data["new_status"] != self.current_status:
-                record_status(question, self.cleaned_data["new_status"], author=self.for_user,
-                              note=self.cleaned_data.get("note", ""))
+                record_status(
+                    question,
+                    self.cleaned_data["new_status"],
+                    author=self.for_user,
+                    note=self.cleaned_data.get("note", ""),
+                )
             if answered_now and question.email:
                 site = SiteSettings.load()
-                queue_email(to=question.email, purpose="antwoord-op-vraag",
-                            subject=_("Antwoord op uw vraag (%(reference)s)") % {"reference": question.reference},
-                            body=render_to_string("questions/email/answer.txt", {"question": question, "site": site}))
+                queue_email(
+                    to=question.email,
+                    purpose="antwoord-op-vraag",
+                    subject=_("Antwoord op uw vraag (%(reference)s)")
+                    % {"reference": question.reference},
+                    body=render_to_string(
+                        "questions/email/answer.txt", {"question": question, "site": site}
+                    ),
+                )
             if self.cleaned_data.get("make_faq"):
-                self.faq_draft = FaqEntry.objects.create(question=question.text[:300], answer=question.answer,
-                                                         source=question)
+                self.faq_draft = FaqEntry.objects.create(
+                    question=question.text[:300], answer=question.answer, source=question
+                )
         return question
 
 
@@ -86,7 +106,9 @@ class QuestionDetailsPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             context["question"] = self.instance
-            context["events"] = self.instance.events.select_related("author") if self.instance.pk else []
+            context["events"] = (
+                self.instance.events.select_related("author") if self.instance.pk else []
+            )
             context["retention_days"] = settings.QUESTION_RETENTION_DAYS
             return context
 
@@ -100,8 +122,10 @@ class QuestionEditView(EditView):
             url = reverse("wagtailsnippets_questions_faqentry:edit", args=[draft.pk])
             messages.success(
                 self.request,
-                _("Er staat een concept klaar bij de veelgestelde vragen. Haal namen en herkenbare details weg "
-                  "voordat u het publiceert."),
+                _(
+                    "Er staat een concept klaar bij de veelgestelde vragen. Haal namen en herkenbare details weg "
+                    "voordat u het publiceert."
+                ),
                 buttons=[messages.button(url, _("Concept openen"))],
             )
         return response
@@ -119,12 +143,17 @@ class QuestionViewSet(ModelViewSet):
     search_fields = ["reference", "text"]
     inspect_view_enabled = False
     edit_view_class = QuestionEditView
-    edit_handler = ObjectList([
-        QuestionDetailsPanel(heading=_("De vraag")),
-        FieldPanel("answer"),
-        MultiFieldPanel([FieldPanel("new_status"), FieldPanel("note"), FieldPanel("make_faq")],
-                        heading=_("Status")),
-    ], base_form_class=QuestionAdminForm)
+    edit_handler = ObjectList(
+        [
+            QuestionDetailsPanel(heading=_("De vraag")),
+            FieldPanel("answer"),
+            MultiFieldPanel(
+                [FieldPanel("new_status"), FieldPanel("note"), FieldPanel("make_faq")],
+                heading=_("Status"),
+            ),
+        ],
+        base_form_class=QuestionAdminForm,
+    )
 
     def get_queryset(self, request):
         return Question.objects.with_status()

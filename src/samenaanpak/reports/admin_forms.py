@@ -17,13 +17,19 @@ class CategoryForm(WagtailAdminModelForm):
         if "team" in self.fields and self.for_user is not None:
             self.fields["team"].queryset = manageable_teams(self.for_user).order_by("name")
             self.fields["team"].error_messages["invalid_choice"] = _(
-                "Kies een team waar u zelf lid van bent.")
+                "Kies een team waar u zelf lid van bent."
+            )
 
     def clean_team(self):
         team = self.cleaned_data.get("team")
         if team is not None and team != self.previous_team and not team.public_key:
-            raise ValidationError(_("%(team)s heeft nog geen teamsleutel: meldingen kunnen daar nog niet heen. "
-                                    "Laat eerst een lid van dat team één keer inloggen."), params={"team": team})
+            raise ValidationError(
+                _(
+                    "%(team)s heeft nog geen teamsleutel: meldingen kunnen daar nog niet heen. "
+                    "Laat eerst een lid van dat team één keer inloggen."
+                ),
+                params={"team": team},
+            )
         return team
 
     def save(self, commit=True):
@@ -32,5 +38,7 @@ class CategoryForm(WagtailAdminModelForm):
         if commit and previous is not None and category.team_id != previous.pk:
             detail = f"{category.name}: {previous.name} → {category.team.name}"[:200]
             for team in (previous, category.team):
-                AuditEntry.record(AuditEntry.Action.CATEGORY, user=self.for_user, team=team, detail=detail)
+                AuditEntry.record(
+                    AuditEntry.Action.CATEGORY, user=self.for_user, team=team, detail=detail
+                )
         return category

@@ -25,7 +25,14 @@ from samenaanpak.core.mail import queue_email
 
 from . import crypto, keyring, vault
 from .models import AuditEntry, Category, MemberKey, Message, RecoveryKey, Report, TeamKeyGrant
-from .status import TRANSITIONS, ForwardedTo, Status, TransitionError, check_transition, record_status
+from .status import (
+    TRANSITIONS,
+    ForwardedTo,
+    Status,
+    TransitionError,
+    check_transition,
+    record_status,
+)
 
 
 class MeldpuntView(WagtailAdminTemplateMixin, TemplateView):
@@ -37,16 +44,25 @@ class MeldpuntView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": reverse("reports_admin:queue"), "label": _("Meldpunt")},
-                                         {"url": "", "label": self.get_page_title()}]
+        return self.breadcrumbs_items + [
+            {"url": reverse("reports_admin:queue"), "label": _("Meldpunt")},
+            {"url": "", "label": self.get_page_title()},
+        ]
 
 
 class QueueFilter(forms.Form):
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
-                               choices=[("", gettext_lazy("Alle open meldingen")), ("alle", gettext_lazy("Alle"))]
-                               + Status.choices)
-    category = forms.ModelChoiceField(label=gettext_lazy("Categorie"), required=False, queryset=Category.objects.none(),
-                                      empty_label=gettext_lazy("Alle categorieën"))
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Alle open meldingen")), ("alle", gettext_lazy("Alle"))]
+        + Status.choices,
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Categorie"),
+        required=False,
+        queryset=Category.objects.none(),
+        empty_label=gettext_lazy("Alle categorieën"),
+    )
     overdue = forms.BooleanField(label=gettext_lazy("Alleen te laat"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -54,7 +70,8 @@ class QueueFilter(forms.Form):
         # The user's teams' categories, and those of their reports (a category may have moved on).
         teams = keyring.user_teams(user)
         self.fields["category"].queryset = Category.objects.filter(
-            Q(team__in=teams) | Q(pk__in=Report.objects.filter(team__in=teams).values("category")))
+            Q(team__in=teams) | Q(pk__in=Report.objects.filter(team__in=teams).values("category"))
+        )
 
 
 class QueueView(MeldpuntView):
@@ -80,9 +97,12 @@ class QueueView(MeldpuntView):
                 reports = reports.overdue()
         else:
             reports = reports.exclude(status=Status.CLOSED)
-        context.update(filter_form=form, reports=reports.order_by("due_on", "pk")[:500],
-                       unlocked=keyring.member_private_key(self.request) is not None,
-                       recovery_missing=RecoveryKey.current() is None)
+        context.update(
+            filter_form=form,
+            reports=reports.order_by("due_on", "pk")[:500],
+            unlocked=keyring.member_private_key(self.request) is not None,
+            recovery_missing=RecoveryKey.current() is None,
+        )
         return context
 
 
@@ -108,11 +128,18 @@ class UnlockView(MeldpuntView):
             if request.user.check_password(form.cleaned_data["password"]):
                 outcome = keyring.unlock(request, request.user, form.cleaned_data["password"])
                 if outcome == "reset":
-                    messages.warning(request, _("Uw wachtwoord is opnieuw ingesteld zonder het oude. Daardoor is uw "
-                                                "oude sleutel niet meer te gebruiken. Vraag een collega om u opnieuw "
-                                                "toegang te geven."))
+                    messages.warning(
+                        request,
+                        _(
+                            "Uw wachtwoord is opnieuw ingesteld zonder het oude. Daardoor is uw "
+                            "oude sleutel niet meer te gebruiken. Vraag een collega om u opnieuw "
+                            "toegang te geven."
+                        ),
+                    )
                 next_url = request.POST.get("next", "")
-                if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                if not url_has_allowed_host_and_scheme(
+                    next_url, allowed_hosts={request.get_host()}
+                ):
                     next_url = reverse("reports_admin:queue")
                 return redirect(next_url)
             form.add_error("password", _("Dat wachtwoord klopt niet."))
@@ -121,12 +148,17 @@ class UnlockView(MeldpuntView):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Nieuwe status"), choices=Status.choices)
-    forwarded_to = forms.ChoiceField(label=gettext_lazy("Doorgezet naar"), required=False,
-                                     choices=[("", "—")] + ForwardedTo.choices)
+    forwarded_to = forms.ChoiceField(
+        label=gettext_lazy("Doorgezet naar"),
+        required=False,
+        choices=[("", "—")] + ForwardedTo.choices,
+    )
 
 
 class TextForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("Tekst"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    text = forms.CharField(
+        label=gettext_lazy("Tekst"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
 
 
 class ReportView(MeldpuntView):
@@ -138,8 +170,10 @@ class ReportView(MeldpuntView):
     def dispatch(self, request, *args, **kwargs):
         if not keyring.user_teams(request.user).exists():
             raise PermissionDenied
-        self.report = get_object_or_404(Report.objects.for_user(request.user).select_related("category", "team"),
-                                        pk=kwargs["pk"])
+        self.report = get_object_or_404(
+            Report.objects.for_user(request.user).select_related("category", "team"),
+            pk=kwargs["pk"],
+        )
         self.private_key = self._private_key()
         if self.private_key is None:
             if keyring.member_private_key(request) is None:
@@ -158,9 +192,14 @@ class ReportView(MeldpuntView):
 
     def render_no_access(self):
         self.template_name = "reports/admin/no_access.html"
-        return self.render_to_response(TemplateView.get_context_data(self) | {
-            "page_title": self.get_page_title(), "header_title": self.get_page_title(),
-            "breadcrumbs_items": self.get_breadcrumbs_items()})
+        return self.render_to_response(
+            TemplateView.get_context_data(self)
+            | {
+                "page_title": self.get_page_title(),
+                "header_title": self.get_page_title(),
+                "breadcrumbs_items": self.get_breadcrumbs_items(),
+            }
+        )
 
     def get(self, request, *args, **kwargs):
         AuditEntry.record(AuditEntry.Action.OPENED, user=request.user, report=self.report)
@@ -174,22 +213,29 @@ class ReportView(MeldpuntView):
         report, key = self.report, self.private_key
         summary = vault.summary(report, key)
         context.update(
-            report=report, content=vault.content(report, key), summary=summary,
+            report=report,
+            content=vault.content(report, key),
+            summary=summary,
             thread=vault.messages(report, key, include_notes=True),
-            photos=report.attachments.filter(message__isnull=True), events=report.events.select_related("author"),
+            photos=report.attachments.filter(message__isnull=True),
+            events=report.events.select_related("author"),
             allowed=[Status(value) for value in TRANSITIONS[report.status]],
             status_form=kwargs.get("status_form") or StatusForm(initial={"status": ""}),
             message_form=kwargs.get("message_form") or TextForm(prefix="message"),
             note_form=kwargs.get("note_form") or TextForm(prefix="note"),
-            summary_form=kwargs.get("summary_form") or TextForm(prefix="summary",
-                                                                initial={"text": summary}),
+            summary_form=kwargs.get("summary_form")
+            or TextForm(prefix="summary", initial={"text": summary}),
         )
         return context
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
-        handler = {"status": self.change_status, "message": self.send_message, "note": self.add_note,
-                   "summary": self.write_summary}.get(action)
+        handler = {
+            "status": self.change_status,
+            "message": self.send_message,
+            "note": self.add_note,
+            "summary": self.write_summary,
+        }.get(action)
         if handler is None:
             return redirect(request.path)
         return handler(request)
@@ -204,16 +250,27 @@ class ReportView(MeldpuntView):
                 form.add_error("status", error)
                 return self.render_to_response(self.get_context_data(status_form=form))
             if status == Status.FORWARDED and not self.report.sealed_summary:
-                form.add_error("status", _("Schrijf eerst een samenvatting zonder herkenbare gegevens van de melder. "
-                                           "Alleen die samenvatting gaat naar buiten."))
+                form.add_error(
+                    "status",
+                    _(
+                        "Schrijf eerst een samenvatting zonder herkenbare gegevens van de melder. "
+                        "Alleen die samenvatting gaat naar buiten."
+                    ),
+                )
             else:
                 try:
-                    record_status(self.report, status, author=request.user, forwarded_to=forwarded_to)
+                    record_status(
+                        self.report, status, author=request.user, forwarded_to=forwarded_to
+                    )
                 except TransitionError as error:
                     form.add_error("status", error)
                 else:
-                    AuditEntry.record(AuditEntry.Action.STATUS, user=request.user, report=self.report,
-                                      detail=f"{status} {forwarded_to}".strip())
+                    AuditEntry.record(
+                        AuditEntry.Action.STATUS,
+                        user=request.user,
+                        report=self.report,
+                        detail=f"{status} {forwarded_to}".strip(),
+                    )
                     messages.success(request, _("Status gewijzigd."))
                     return redirect(request.path)
         return self.render_to_response(self.get_context_data(status_form=form))
@@ -222,14 +279,22 @@ class ReportView(MeldpuntView):
         form = TextForm(request.POST, prefix="message")
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(message_form=form))
-        vault.add_message(self.report, Message.Kind.TO_REPORTER, form.cleaned_data["text"], author=request.user)
+        vault.add_message(
+            self.report, Message.Kind.TO_REPORTER, form.cleaned_data["text"], author=request.user
+        )
         AuditEntry.record(AuditEntry.Action.MESSAGE, user=request.user, report=self.report)
         email = vault.content(self.report, self.private_key).get("email")
         if email:
             # The address was decrypted for this moment only; the mail says nothing about the report.
-            queue_email(to=email, purpose="melding-reactie", erase_recipient_when_sent=True,
-                        subject=_("Er is een reactie op uw melding"),
-                        body=render_to_string("reports/email/reply.txt", {"url": settings.SITE_URL + "/melden/mijn-melding/"}))
+            queue_email(
+                to=email,
+                purpose="melding-reactie",
+                erase_recipient_when_sent=True,
+                subject=_("Er is een reactie op uw melding"),
+                body=render_to_string(
+                    "reports/email/reply.txt", {"url": settings.SITE_URL + "/melden/mijn-melding/"}
+                ),
+            )
         messages.success(request, _("Bericht verstuurd. De melder leest het met de meldcode."))
         return redirect(request.path)
 
@@ -237,7 +302,9 @@ class ReportView(MeldpuntView):
         form = TextForm(request.POST, prefix="note")
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(note_form=form))
-        vault.add_message(self.report, Message.Kind.NOTE, form.cleaned_data["text"], author=request.user)
+        vault.add_message(
+            self.report, Message.Kind.NOTE, form.cleaned_data["text"], author=request.user
+        )
         AuditEntry.record(AuditEntry.Action.NOTE, user=request.user, report=self.report)
         messages.success(request, _("Notitie opgeslagen."))
         return redirect(request.path)
@@ -259,8 +326,12 @@ class PhotoView(ReportView):
             raise Http404
         header, data = vault.open_file(self.private_key, attachment.sealed_data)
         AuditEntry.record(AuditEntry.Action.PHOTO, user=request.user, report=self.report)
-        response = HttpResponse(data, content_type=header["type"] if header["type"] in ("image/jpeg", "image/png")
-                                else "application/octet-stream")
+        response = HttpResponse(
+            data,
+            content_type=header["type"]
+            if header["type"] in ("image/jpeg", "image/png")
+            else "application/octet-stream",
+        )
         response["Cache-Control"] = "no-store, private"
         response["Content-Disposition"] = "inline"
         response["X-Content-Type-Options"] = "nosniff"
@@ -279,12 +350,21 @@ class TeamView(MeldpuntView):
         teams = []
         for team in keyring.user_teams(self.request.user).select_related("group"):
             granted = set(TeamKeyGrant.objects.filter(team=team).values_list("user_id", flat=True))
-            with_key = set(MemberKey.objects.filter(user__groups=team.group).values_list("user_id", flat=True))
-            members = [{"user": user, "granted": user.pk in granted, "has_key": user.pk in with_key}
-                       for user in team.group.user_set.order_by("username")]
-            teams.append({"team": team, "members": members,
-                          "can_grant": keyring.team_private_key(self.request, team) is not None,
-                          "rotation_advised": keyring.rotation_advised(team)})
+            with_key = set(
+                MemberKey.objects.filter(user__groups=team.group).values_list("user_id", flat=True)
+            )
+            members = [
+                {"user": user, "granted": user.pk in granted, "has_key": user.pk in with_key}
+                for user in team.group.user_set.order_by("username")
+            ]
+            teams.append(
+                {
+                    "team": team,
+                    "members": members,
+                    "can_grant": keyring.team_private_key(self.request, team) is not None,
+                    "rotation_advised": keyring.rotation_advised(team),
+                }
+            )
         context["teams"] = teams
         return context
 
@@ -296,23 +376,46 @@ class TeamView(MeldpuntView):
         if team is None or member is None:
             raise Http404
         if keyring.grant(request, team, member):
-            messages.success(request, _("%(name)s kan nu de meldingen van het team lezen.") % {"name": member})
+            messages.success(
+                request, _("%(name)s kan nu de meldingen van het team lezen.") % {"name": member}
+            )
         else:
-            messages.error(request, _("Dat lukte niet: u moet zelf toegang hebben, en %(name)s moet eerst één keer "
-                                      "inloggen.") % {"name": member})
+            messages.error(
+                request,
+                _(
+                    "Dat lukte niet: u moet zelf toegang hebben, en %(name)s moet eerst één keer "
+                    "inloggen."
+                )
+                % {"name": member},
+            )
         return redirect("reports_admin:team")
 
     def rotate(self, request, team):
         outcome = keyring.rotate_team_key(request, team)
         if outcome is None:
-            messages.error(request, _("Alleen een teamlid dat de meldingen kan lezen, kan de teamsleutel vernieuwen."))
+            messages.error(
+                request,
+                _("Alleen een teamlid dat de meldingen kan lezen, kan de teamsleutel vernieuwen."),
+            )
         else:
             resealed, skipped = outcome
-            messages.success(request, _("De teamsleutel van %(team)s is vernieuwd: %(count)d meldingen opnieuw "
-                                        "vergrendeld.") % {"team": team, "count": resealed})
+            messages.success(
+                request,
+                _(
+                    "De teamsleutel van %(team)s is vernieuwd: %(count)d meldingen opnieuw "
+                    "vergrendeld."
+                )
+                % {"team": team, "count": resealed},
+            )
             if skipped:
-                messages.warning(request, _("%(count)d oudere meldingen waren al niet met de teamsleutel te openen "
-                                            "(van vóór een herstel) en zijn ongewijzigd.") % {"count": skipped})
+                messages.warning(
+                    request,
+                    _(
+                        "%(count)d oudere meldingen waren al niet met de teamsleutel te openen "
+                        "(van vóór een herstel) en zijn ongewijzigd."
+                    )
+                    % {"count": skipped},
+                )
         return redirect("reports_admin:team")
 
 
@@ -325,7 +428,10 @@ class AuditView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "history"
 
     def dispatch(self, request, *args, **kwargs):
-        if not (keyring.user_teams(request.user).exists() or request.user.has_perm("reports.view_auditentry")):
+        if not (
+            keyring.user_teams(request.user).exists()
+            or request.user.has_perm("reports.view_auditentry")
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

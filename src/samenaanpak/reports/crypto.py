@@ -41,7 +41,7 @@ def generate_receipt() -> str:
 
 
 def format_receipt(receipt: str) -> str:
-    return "-".join(receipt[i:i + 4] for i in range(0, len(receipt), 4))
+    return "-".join(receipt[i : i + 4] for i in range(0, len(receipt), 4))
 
 
 def normalise_receipt(text: str) -> str:
@@ -66,8 +66,13 @@ class KdfParams:
 
 
 def derive_key(secret: str, salt: bytes, params: KdfParams = KdfParams()) -> bytes:
-    return nacl.pwhash.argon2id.kdf(nacl.secret.SecretBox.KEY_SIZE, secret.encode(), salt,
-                                    opslimit=params.opslimit, memlimit=params.memlimit)
+    return nacl.pwhash.argon2id.kdf(
+        nacl.secret.SecretBox.KEY_SIZE,
+        secret.encode(),
+        salt,
+        opslimit=params.opslimit,
+        memlimit=params.memlimit,
+    )
 
 
 def new_salt() -> bytes:
@@ -75,6 +80,7 @@ def new_salt() -> bytes:
 
 
 # --- report content ----------------------------------------------------------------------------
+
 
 def seal(public_key: bytes, plaintext: bytes) -> bytes:
     return SealedBox(PublicKey(public_key)).encrypt(plaintext)
@@ -95,8 +101,12 @@ class ReportKeys:
     private_for_recovery: bytes
 
 
-def new_report_keys(receipt: str, team_public_key: bytes, recovery_public_key: bytes | None,
-                    params: KdfParams = KdfParams()) -> ReportKeys:
+def new_report_keys(
+    receipt: str,
+    team_public_key: bytes,
+    recovery_public_key: bytes | None,
+    params: KdfParams = KdfParams(),
+) -> ReportKeys:
     """Without a recovery key (not yet created by the organisation) the third copy is empty."""
     private = PrivateKey.generate()
     salt = new_salt()
@@ -130,6 +140,7 @@ def open_with_recovery_key(keys: ReportKeys, recovery_private_key: bytes) -> byt
 
 # --- team and member keys ----------------------------------------------------------------------
 
+
 def new_key_pair() -> tuple[bytes, bytes]:
     """(private, public) raw bytes: for the team, and for the offline recovery key."""
     private = PrivateKey.generate()
@@ -143,12 +154,15 @@ class MemberKey:
     wrapped_private_key: bytes  # SecretBox under Argon2id(password, salt)
 
 
-def wrap_member_key(private_key: bytes, public_key: bytes, password: str,
-                    params: KdfParams = KdfParams()) -> MemberKey:
+def wrap_member_key(
+    private_key: bytes, public_key: bytes, password: str, params: KdfParams = KdfParams()
+) -> MemberKey:
     """A member's key pair with the private half wrapped under the password (fresh salt)."""
     salt = new_salt()
     box = nacl.secret.SecretBox(derive_key(password, salt, params))
-    return MemberKey(public_key=public_key, salt=salt, wrapped_private_key=bytes(box.encrypt(private_key)))
+    return MemberKey(
+        public_key=public_key, salt=salt, wrapped_private_key=bytes(box.encrypt(private_key))
+    )
 
 
 def new_member_key(password: str, params: KdfParams = KdfParams()) -> MemberKey:
@@ -161,10 +175,13 @@ def unwrap_member_key(member: MemberKey, password: str, params: KdfParams = KdfP
     return box.decrypt(member.wrapped_private_key)
 
 
-def rewrap_member_key(member: MemberKey, old_password: str, new_password: str,
-                      params: KdfParams = KdfParams()) -> MemberKey:
+def rewrap_member_key(
+    member: MemberKey, old_password: str, new_password: str, params: KdfParams = KdfParams()
+) -> MemberKey:
     """After a password change: the same key pair, wrapped under the new password."""
-    return wrap_member_key(unwrap_member_key(member, old_password, params), member.public_key, new_password, params)
+    return wrap_member_key(
+        unwrap_member_key(member, old_password, params), member.public_key, new_password, params
+    )
 
 
 def grant_team_key(team_private_key: bytes, member_public_key: bytes) -> bytes:

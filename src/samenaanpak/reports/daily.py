@@ -26,13 +26,25 @@ def delete_expired(on) -> int:
     expired = list(Report.objects.expired(on).values_list("pk", "number", "team_id"))
     ids = [pk for pk, _, _ in expired]
     with transaction.atomic():
-        Report.objects.filter(pk__in=ids).update(private_for_receipt=b"", private_for_team=b"",
-                                                 private_for_recovery=b"", receipt_salt=b"")
+        Report.objects.filter(pk__in=ids).update(
+            private_for_receipt=b"",
+            private_for_team=b"",
+            private_for_recovery=b"",
+            receipt_salt=b"",
+        )
     with transaction.atomic():
         Report.objects.filter(pk__in=ids).delete()  # messages, attachments and history cascade
-        AuditEntry.objects.bulk_create([AuditEntry(action=AuditEntry.Action.DELETED, report_number=number,
-                                                   team_id=team_id, username="systeem")
-                                        for _, number, team_id in expired])
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    action=AuditEntry.Action.DELETED,
+                    report_number=number,
+                    team_id=team_id,
+                    username="systeem",
+                )
+                for _, number, team_id in expired
+            ]
+        )
     return len(ids)
 
 
@@ -53,11 +65,21 @@ def send_digests(on) -> int:
     for team in counts:
         if not (team.new or team.new_info or team.overdue):
             continue
-        body = render_to_string("reports/email/digest.txt", {
-            "team": team, "url": settings.SITE_URL + reverse("reports_admin:queue")})
-        for email in team.group.user_set.filter(is_active=True).exclude(email="").values_list("email", flat=True):
-            queue_email(to=email, purpose="meldpunt-overzicht", body=body,
-                        subject=_("Meldpunt: wat er vandaag klaarligt"))
+        body = render_to_string(
+            "reports/email/digest.txt",
+            {"team": team, "url": settings.SITE_URL + reverse("reports_admin:queue")},
+        )
+        for email in (
+            team.group.user_set.filter(is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        ):
+            queue_email(
+                to=email,
+                purpose="meldpunt-overzicht",
+                body=body,
+                subject=_("Meldpunt: wat er vandaag klaarligt"),
+            )
             sent += 1
     return sent
 
@@ -69,5 +91,7 @@ def run(now=None) -> str:
     if deleted or audit:
         checkpoint_wal()  # the deleted reports' pages out of SQLite's -wal file
     digests = send_digests(on)
-    return (f"reports: {deleted} report(s) deleted after their retention period, {audit} old audit entries "
-            f"deleted, {digests} digest(s) queued")
+    return (
+        f"reports: {deleted} report(s) deleted after their retention period, {audit} old audit entries "
+        f"deleted, {digests} digest(s) queued"
+    )

@@ -35,8 +35,10 @@ def clean_photos(files, upload_notes) -> list[tuple[str, str, bytes]]:
     if upload_notes["too_many"] or len(files) > 3:
         errors.append(_("U kunt hoogstens 3 foto's meesturen."))
     for name in upload_notes["too_large"]:
-        errors.append(_("%(name)s is groter dan 10 MB. Maak de foto kleiner of kies een andere.")
-                      % {"name": name or _("Een foto")})
+        errors.append(
+            _("%(name)s is groter dan 10 MB. Maak de foto kleiner of kies een andere.")
+            % {"name": name or _("Een foto")}
+        )
     cleaned = []
     for upload in files[:3]:
         try:
@@ -64,30 +66,59 @@ class ReportForm(PublicFormMixin, forms.Form):
     text_fields = ("description", "where", "name", "email", "phone")
 
     category = forms.ModelChoiceField(
-        label=_("Waar gaat uw melding over?"), empty_label=None,
-        queryset=Category.objects.filter(active=True).exclude(team__public_key=b""),  # a team without a key yet
-        error_messages={"required": _("Kies waar uw melding over gaat."),
-                        "invalid_choice": _("Kies een van de onderwerpen uit de lijst.")})
+        label=_("Waar gaat uw melding over?"),
+        empty_label=None,
+        queryset=Category.objects.filter(active=True).exclude(
+            team__public_key=b""
+        ),  # a team without a key yet
+        error_messages={
+            "required": _("Kies waar uw melding over gaat."),
+            "invalid_choice": _("Kies een van de onderwerpen uit de lijst."),
+        },
+    )
     description = forms.CharField(
-        label=_("Wat is er gebeurd of wat is uw zorg?"), widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": _("Beschrijf wat er is gebeurd of wat uw zorg is.")})
-    where = forms.CharField(label=_("Waar was het? (niet verplicht)"), required=False, max_length=300,
-                            error_messages={"max_length": _("Houd de plaatsomschrijving korter dan %(limit_value)d "
-                                                            "tekens.")})
-    place = forms.ChoiceField(label=_("In welke plaats? (niet verplicht)"), required=False,
-                              choices=[("", _("Weet ik niet / zeg ik liever niet"))] + Place.choices,
-                              error_messages={"invalid_choice": _("Kies een plaats uit de lijst.")})
-    when = forms.DateField(label=_("Wanneer was het? (niet verplicht)"), required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                           error_messages={"invalid": _("Vul een datum in, bijvoorbeeld 28-11-2026.")},
-                           input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"])
+        label=_("Wat is er gebeurd of wat is uw zorg?"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Beschrijf wat er is gebeurd of wat uw zorg is.")},
+    )
+    where = forms.CharField(
+        label=_("Waar was het? (niet verplicht)"),
+        required=False,
+        max_length=300,
+        error_messages={
+            "max_length": _("Houd de plaatsomschrijving korter dan %(limit_value)d tekens.")
+        },
+    )
+    place = forms.ChoiceField(
+        label=_("In welke plaats? (niet verplicht)"),
+        required=False,
+        choices=[("", _("Weet ik niet / zeg ik liever niet"))] + Place.choices,
+        error_messages={"invalid_choice": _("Kies een plaats uit de lijst.")},
+    )
+    when = forms.DateField(
+        label=_("Wanneer was het? (niet verplicht)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Vul een datum in, bijvoorbeeld 28-11-2026.")},
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
+    )
     photos = PhotosField(label=_("Foto's (niet verplicht, hoogstens 3)"), required=False)
     name = forms.CharField(label=_("Uw naam"), required=False, max_length=100)
-    email = forms.EmailField(label=_("Uw e-mailadres"), required=False,
-                             error_messages={"invalid": _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, "
-                                                          "of laat het veld leeg.")})
-    phone = forms.CharField(label=_("Uw telefoonnummer"), required=False, max_length=30,
-                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    email = forms.EmailField(
+        label=_("Uw e-mailadres"),
+        required=False,
+        error_messages={
+            "invalid": _(
+                "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, of laat het veld leeg."
+            )
+        },
+    )
+    phone = forms.CharField(
+        label=_("Uw telefoonnummer"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
 
     def __init__(self, data=None, files=None, *args, upload_notes=None, **kwargs):
         super().__init__(data, files, *args, **kwargs)
@@ -97,13 +128,17 @@ class ReportForm(PublicFormMixin, forms.Form):
         self.clean_photos_result = []
 
     def clean_description(self):
-        return check_length(self.cleaned_data["description"],
-                            _("Uw beschrijving is te lang: maximaal %(limit)d tekens (nu %(count)d)."))
+        return check_length(
+            self.cleaned_data["description"],
+            _("Uw beschrijving is te lang: maximaal %(limit)d tekens (nu %(count)d)."),
+        )
 
     def clean_when(self):
         value = self.cleaned_data["when"]
         if value and value > timezone.localdate():
-            raise forms.ValidationError(_("Die datum ligt in de toekomst. Vul de dag in waarop het gebeurde."))
+            raise forms.ValidationError(
+                _("Die datum ligt in de toekomst. Vul de dag in waarop het gebeurde.")
+            )
         return value
 
     def clean_photos(self):
@@ -111,21 +146,37 @@ class ReportForm(PublicFormMixin, forms.Form):
 
     def content(self) -> dict:
         data = self.cleaned_data
-        return {"description": data["description"], "where": data["where"], "place": data["place"],
-                "when": data["when"].isoformat() if data["when"] else "", "name": data["name"],
-                "email": data["email"], "phone": data["phone"]}
+        return {
+            "description": data["description"],
+            "where": data["where"],
+            "place": data["place"],
+            "when": data["when"].isoformat() if data["when"] else "",
+            "name": data["name"],
+            "email": data["email"],
+            "phone": data["phone"],
+        }
 
 
 class LookupForm(forms.Form):
-    receipt = forms.CharField(label=_("Uw meldcode"), max_length=60,
-                              error_messages={"required": _("Vul uw meldcode in."),
-                                              "max_length": _("Een meldcode is 20 tekens lang, zoals "
-                                                              "7KQ2-M9XD-4HTE-PB31-ZW8C.")})
+    receipt = forms.CharField(
+        label=_("Uw meldcode"),
+        max_length=60,
+        error_messages={
+            "required": _("Vul uw meldcode in."),
+            "max_length": _("Een meldcode is 20 tekens lang, zoals 7KQ2-M9XD-4HTE-PB31-ZW8C."),
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["receipt"].widget.attrs.update({"id": "id_receipt", "autocomplete": "off", "spellcheck": "false",
-                                                    "autocapitalize": "characters"})
+        self.fields["receipt"].widget.attrs.update(
+            {
+                "id": "id_receipt",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
+        )
 
     def clean_receipt(self):
         value = self.cleaned_data["receipt"]
@@ -133,8 +184,11 @@ class LookupForm(forms.Form):
             return crypto.normalise_receipt(value)
         except crypto.InvalidReceipt:
             raise forms.ValidationError(
-                _("Dit is geen geldige meldcode. Een meldcode heeft 20 letters en cijfers, in groepjes van vier, "
-                  "zoals 7KQ2-M9XD-4HTE-PB31-ZW8C.")) from None
+                _(
+                    "Dit is geen geldige meldcode. Een meldcode heeft 20 letters en cijfers, in groepjes van vier, "
+                    "zoals 7KQ2-M9XD-4HTE-PB31-ZW8C."
+                )
+            ) from None
 
 
 class ReplyForm(PublicFormMixin, forms.Form):
@@ -143,8 +197,11 @@ class ReplyForm(PublicFormMixin, forms.Form):
 
     text_fields = ("text",)
 
-    text = forms.CharField(label=_("Aanvulling of antwoord"), widget=forms.Textarea(attrs={"rows": 6}),
-                           error_messages={"required": _("Schrijf eerst uw aanvulling of antwoord.")})
+    text = forms.CharField(
+        label=_("Aanvulling of antwoord"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Schrijf eerst uw aanvulling of antwoord.")},
+    )
     photos = PhotosField(label=_("Foto's (niet verplicht, hoogstens 3)"), required=False)
 
     def __init__(self, data=None, files=None, *args, upload_notes=None, **kwargs):
@@ -154,7 +211,10 @@ class ReplyForm(PublicFormMixin, forms.Form):
             field.widget.attrs.setdefault("id", f"id_{name}")
 
     def clean_text(self):
-        return check_length(self.cleaned_data["text"], _("Uw tekst is te lang: maximaal %(limit)d tekens (nu %(count)d)."))
+        return check_length(
+            self.cleaned_data["text"],
+            _("Uw tekst is te lang: maximaal %(limit)d tekens (nu %(count)d)."),
+        )
 
     def clean_photos(self):
         return clean_photos(self.cleaned_data.get("photos") or [], self.upload_notes)

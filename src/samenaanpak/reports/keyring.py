@@ -43,7 +43,9 @@ def _remember(request, user, private_key: bytes) -> None:
     # Bound to the user: the password step runs in a session that is still anonymous, and a
     # different user might finish signing in with it.
     request.session[SESSION_KEY] = {"user": str(user.pk), "sealed": sealed}
-    request._report_key_cookie = base64.urlsafe_b64encode(cookie_key).decode()  # set by the middleware
+    request._report_key_cookie = base64.urlsafe_b64encode(
+        cookie_key
+    ).decode()  # set by the middleware
 
 
 def _verified_user(request):
@@ -66,7 +68,9 @@ def member_private_key(request) -> bytes | None:
     if not sealed or not cookie:
         return None
     try:
-        return nacl.secret.SecretBox(base64.urlsafe_b64decode(cookie)).decrypt(base64.b64decode(sealed))
+        return nacl.secret.SecretBox(base64.urlsafe_b64decode(cookie)).decrypt(
+            base64.b64decode(sealed)
+        )
     except (CryptoError, ValueError, TypeError):
         return None
 
@@ -107,14 +111,21 @@ def _open_or_create_member_key(user, password: str) -> tuple[bytes, str]:
             TeamKeyGrant.objects.filter(user=user).delete()
     private, public = crypto.new_key_pair()
     key = crypto.wrap_member_key(private, public, password, params)
-    MemberKey.objects.create(user=user, public_key=key.public_key, salt=key.salt,
-                             wrapped_private_key=key.wrapped_private_key)
+    MemberKey.objects.create(
+        user=user,
+        public_key=key.public_key,
+        salt=key.salt,
+        wrapped_private_key=key.wrapped_private_key,
+    )
     return private, "reset" if member is not None else "created"
 
 
 def _as_member(row: MemberKey) -> crypto.MemberKey:
-    return crypto.MemberKey(public_key=bytes(row.public_key), salt=bytes(row.salt),
-                            wrapped_private_key=bytes(row.wrapped_private_key))
+    return crypto.MemberKey(
+        public_key=bytes(row.public_key),
+        salt=bytes(row.salt),
+        wrapped_private_key=bytes(row.wrapped_private_key),
+    )
 
 
 def _bootstrap_team_key(team: Team, user, member_private: bytes) -> None:
@@ -129,8 +140,11 @@ def _bootstrap_team_key(team: Team, user, member_private: bytes) -> None:
         locked.public_key = team_public
         locked.save(update_fields=["public_key"])
         member_public = bytes(MemberKey.objects.get(user=user).public_key)
-        TeamKeyGrant.objects.create(team=locked, user=user,
-                                    sealed_team_key=crypto.grant_team_key(team_private, member_public))
+        TeamKeyGrant.objects.create(
+            team=locked,
+            user=user,
+            sealed_team_key=crypto.grant_team_key(team_private, member_public),
+        )
         team.public_key = team_public
 
 
@@ -153,13 +167,24 @@ def grant(request, team, new_member) -> bool:
     team = Team.objects.select_for_update().get(pk=team.pk)  # not halfway through a rotation
     team_private = team_private_key(request, team)
     member = MemberKey.objects.filter(user=new_member).first()
-    if team_private is None or member is None or not new_member.is_active or not team.has_member(new_member):
+    if (
+        team_private is None
+        or member is None
+        or not new_member.is_active
+        or not team.has_member(new_member)
+    ):
         return False
     TeamKeyGrant.objects.update_or_create(
-        team=team, user=new_member,
-        defaults={"sealed_team_key": crypto.grant_team_key(team_private, bytes(member.public_key)),
-                  "granted_by": request.user})
-    AuditEntry.record(AuditEntry.Action.GRANT, user=request.user, team=team, detail=new_member.get_username())
+        team=team,
+        user=new_member,
+        defaults={
+            "sealed_team_key": crypto.grant_team_key(team_private, bytes(member.public_key)),
+            "granted_by": request.user,
+        },
+    )
+    AuditEntry.record(
+        AuditEntry.Action.GRANT, user=request.user, team=team, detail=new_member.get_username()
+    )
     return True
 
 
@@ -182,7 +207,9 @@ def revoke_stale_grants(grants, *, all_of_them=False) -> int:
         if not all_of_them and holder.is_active and grant.team.has_member(holder):
             continue
         grant.delete()
-        AuditEntry.record(AuditEntry.Action.REVOKED, user=by, team=grant.team, detail=holder.get_username())
+        AuditEntry.record(
+            AuditEntry.Action.REVOKED, user=by, team=grant.team, detail=holder.get_username()
+        )
         revoked += 1
     return revoked
 
@@ -201,7 +228,9 @@ def rotate_team_key(request, team) -> tuple[int, int] | None:
             return None
         new_private, new_public = crypto.new_key_pair()
         resealed, skipped, batch = 0, 0, []
-        for report in Report.objects.filter(team=team).only("pk", "private_for_team").iterator(chunk_size=500):
+        for report in (
+            Report.objects.filter(team=team).only("pk", "private_for_team").iterator(chunk_size=500)
+        ):
             try:
                 private = crypto.unseal(old_private, bytes(report.private_for_team))
             except (CryptoError, ValueError, TypeError):
@@ -220,22 +249,34 @@ def rotate_team_key(request, team) -> tuple[int, int] | None:
         revoke_stale_grants(TeamKeyGrant.objects.filter(team=team))
         for grant in TeamKeyGrant.objects.filter(team=team).select_related("user__report_key"):
             member = getattr(grant.user, "report_key", None)
-            if member is None:  # cannot happen (a reset drops key and grants together); never keep the old key
+            if (
+                member is None
+            ):  # cannot happen (a reset drops key and grants together); never keep the old key
                 grant.delete()
                 continue
             grant.sealed_team_key = crypto.grant_team_key(new_private, bytes(member.public_key))
             grant.save(update_fields=["sealed_team_key"])
-        AuditEntry.record(AuditEntry.Action.ROTATED, user=request.user, team=team,
-                          detail=f"{resealed} meldingen" + (f", {skipped} niet" if skipped else ""))
+        AuditEntry.record(
+            AuditEntry.Action.ROTATED,
+            user=request.user,
+            team=team,
+            detail=f"{resealed} meldingen" + (f", {skipped} niet" if skipped else ""),
+        )
     return resealed, skipped
 
 
 def rotation_advised(team) -> bool:
     """Someone lost access since the team key was last made or rotated: they may have kept it."""
-    last_revoked = AuditEntry.objects.filter(team=team, action=AuditEntry.Action.REVOKED).order_by("-pk").first()
+    last_revoked = (
+        AuditEntry.objects.filter(team=team, action=AuditEntry.Action.REVOKED)
+        .order_by("-pk")
+        .first()
+    )
     if last_revoked is None:
         return False
-    return not AuditEntry.objects.filter(team=team, action=AuditEntry.Action.ROTATED, pk__gt=last_revoked.pk).exists()
+    return not AuditEntry.objects.filter(
+        team=team, action=AuditEntry.Action.ROTATED, pk__gt=last_revoked.pk
+    ).exists()
 
 
 def rewrap_for_new_password(user, new_password: str) -> bool:
@@ -254,4 +295,9 @@ def rewrap_for_new_password(user, new_password: str) -> bool:
 
 
 def cookie_settings() -> dict:
-    return {"path": COOKIE_PATH, "httponly": True, "secure": settings.SESSION_COOKIE_SECURE, "samesite": "Strict"}
+    return {
+        "path": COOKIE_PATH,
+        "httponly": True,
+        "secure": settings.SESSION_COOKIE_SECURE,
+        "samesite": "Strict",
+    }

@@ -42,11 +42,17 @@ class ReporterLogFilter(logging.Filter):
         record.msg = f"meldpunt request: {record.levelname.lower()} {status}".rstrip() + frames
         record.args = ()
         record.exc_info = record.exc_text = record.stack_info = None
-        day = datetime.datetime.fromtimestamp(record.created).replace(hour=0, minute=0, second=0, microsecond=0)
+        day = datetime.datetime.fromtimestamp(record.created).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
         record.created, record.msecs = day.timestamp(), 0
         for attribute in ("request", "server_time"):
             if hasattr(record, attribute):
-                setattr(record, attribute, day.date().isoformat() if attribute == "server_time" else None)
+                setattr(
+                    record,
+                    attribute,
+                    day.date().isoformat() if attribute == "server_time" else None,
+                )
         return True
 
 

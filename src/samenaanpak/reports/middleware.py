@@ -12,8 +12,17 @@ from . import keyring
 from .logging import REPORTER_PATH_PREFIX, in_reporter_request
 
 # Headers that identify or locate a reporter; removed before any other code sees the request.
-IDENTIFYING_META = ("REMOTE_ADDR", "REMOTE_HOST", "HTTP_USER_AGENT", "HTTP_REFERER", "HTTP_X_FORWARDED_FOR",
-                    "HTTP_X_REAL_IP", "HTTP_FORWARDED", "HTTP_VIA", "HTTP_CF_CONNECTING_IP")
+IDENTIFYING_META = (
+    "REMOTE_ADDR",
+    "REMOTE_HOST",
+    "HTTP_USER_AGENT",
+    "HTTP_REFERER",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+    "HTTP_VIA",
+    "HTTP_CF_CONNECTING_IP",
+)
 
 
 class ReportUploadHandler(FileUploadHandler):
@@ -47,8 +56,15 @@ class ReportUploadHandler(FileUploadHandler):
         if self.dropped:
             return None
         self.buffer.seek(0)
-        return InMemoryUploadedFile(self.buffer, self.field_name, self.file_name, self.content_type, self.size,
-                                    self.charset, self.content_type_extra)
+        return InMemoryUploadedFile(
+            self.buffer,
+            self.field_name,
+            self.file_name,
+            self.content_type,
+            self.size,
+            self.charset,
+            self.content_type_extra,
+        )
 
 
 class ReporterPrivacyMiddleware:

@@ -39,8 +39,9 @@ class Team(models.Model):
     holds the team's private key sealed to their own key (TeamKeyGrant)."""
 
     name = models.CharField(_("naam"), max_length=100, unique=True)
-    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="report_team",
-                                 verbose_name=_("groep"))
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="report_team", verbose_name=_("groep")
+    )
     public_key = models.BinaryField(_("publieke sleutel"), editable=False)
 
     class Meta:
@@ -60,11 +61,17 @@ class Category(models.Model):
     name = models.CharField(_("naam"), max_length=100)
     # Only new reports follow a change of team: a report keeps its own team (Report.team) and
     # stays sealed to that team's key.
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="categories",
-                             verbose_name=_("behandelend team"))
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        related_name="categories",
+        verbose_name=_("behandelend team"),
+    )
     deadline_days = models.PositiveSmallIntegerField(
-        _("termijn in dagen"), default=5,
-        help_text=_("Binnen zoveel dagen moet een nieuwe melding zijn doorgezet of afgehandeld."))
+        _("termijn in dagen"),
+        default=5,
+        help_text=_("Binnen zoveel dagen moet een nieuwe melding zijn doorgezet of afgehandeld."),
+    )
     sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
     active = models.BooleanField(_("kiesbaar op het formulier"), default=True)
 
@@ -98,7 +105,9 @@ class RecoveryKey(models.Model):
 class MemberKey(models.Model):
     """A handler's own key pair; the private half is wrapped by a key derived from their password."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_key")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_key"
+    )
     public_key = models.BinaryField(editable=False)
     salt = models.BinaryField(editable=False)
     wrapped_private_key = models.BinaryField(editable=False)
@@ -109,14 +118,19 @@ class TeamKeyGrant(models.Model):
     """The team's private key sealed to one member's public key: that member can read the team's reports."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="grants")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_grants"
+    )
     sealed_team_key = models.BinaryField(editable=False)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["team", "user"], name="one_grant_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="one_grant_per_member")
+        ]
 
 
 class ReportQuerySet(models.QuerySet):
@@ -137,11 +151,14 @@ class Report(models.Model):
     number = models.CharField(_("nummer"), max_length=20, unique=True, editable=False)
     receipt_digest = models.CharField(max_length=64, unique=True, editable=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="reports")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports",
-                                 verbose_name=_("categorie"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="reports", verbose_name=_("categorie")
+    )
     submitted_on = models.DateField(_("ontvangen op"), default=today)  # a date, never a time
     due_on = models.DateField(_("uiterlijk"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
     new_from_reporter = models.BooleanField(_("nieuwe informatie van de melder"), default=False)
     delete_after = models.DateField(_("verwijderen na"), null=True, blank=True)
     # The report's key: public half in clear, private half sealed three times.
@@ -171,8 +188,11 @@ class Report(models.Model):
     def set_retention(self, on=None):
         """Closed: delete after the retention period; open: keep."""
         on = on or today()
-        self.delete_after = (on + datetime.timedelta(days=settings.REPORT_RETENTION_DAYS)
-                             if self.status == Status.CLOSED else None)
+        self.delete_after = (
+            on + datetime.timedelta(days=settings.REPORT_RETENTION_DAYS)
+            if self.status == Status.CLOSED
+            else None
+        )
 
 
 class ReportEvent(models.Model):
@@ -180,9 +200,12 @@ class ReportEvent(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    forwarded_to = models.CharField(_("doorgezet naar"), max_length=20, choices=ForwardedTo.choices, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    forwarded_to = models.CharField(
+        _("doorgezet naar"), max_length=20, choices=ForwardedTo.choices, blank=True
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Handlers' actions keep their time; the reporter's first row gets the date only (midnight).
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -203,8 +226,9 @@ class Message(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_on = models.DateField(default=today)  # order by pk; no time for anyone's message
     sealed_body = models.BinaryField(editable=False)
 
@@ -217,7 +241,9 @@ class Attachment(models.Model):
     database, not the media folder: nothing of a report is ever a readable file on disk."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     sealed_data = models.BinaryField(editable=False)
 
     class Meta:
@@ -243,11 +269,18 @@ class AuditEntry(models.Model):
 
     # Whose log this is: a member sees only their own teams' entries. Empty for old entries whose
     # report was already deleted when the column was added (only a beheerder sees those).
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                             verbose_name=_("team"))
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("team"),
+    )
     report_number = models.CharField(_("melding"), max_length=20, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     username = models.CharField(_("door"), max_length=150, blank=True)
     action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
     detail = models.CharField(_("toelichting"), max_length=200, blank=True)  # never content
@@ -259,10 +292,14 @@ class AuditEntry(models.Model):
     @classmethod
     def record(cls, action, *, user=None, report=None, team=None, detail=""):
         """`team` defaults to the report's; without a user the entry is by "systeem"."""
-        return cls.objects.create(action=action, user=user,
-                                  username=getattr(user, "username", "") or ("" if user else "systeem"),
-                                  team_id=team.pk if team is not None else getattr(report, "team_id", None),
-                                  report_number=getattr(report, "number", "") or "", detail=detail)
+        return cls.objects.create(
+            action=action,
+            user=user,
+            username=getattr(user, "username", "") or ("" if user else "systeem"),
+            team_id=team.pk if team is not None else getattr(report, "team_id", None),
+            report_number=getattr(report, "number", "") or "",
+            detail=detail,
+        )
 
 
 class QuarterCount(models.Model):
@@ -275,7 +312,11 @@ class QuarterCount(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["category", "year", "quarter"], name="one_count_per_quarter")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "year", "quarter"], name="one_count_per_quarter"
+            )
+        ]
 
 
 class ReportPage(RoutablePageMixin, BasePage):
@@ -291,9 +332,15 @@ class ReportPage(RoutablePageMixin, BasePage):
         # The reporter's privacy (ReporterPrivacyMiddleware, the log filters, gunicorn's access log,
         # the nginx location) recognises the meldpunt by its address: it cannot move.
         if self.slug != REPORTER_PATH_PREFIX.strip("/"):
-            raise ValidationError({"slug": _("Het meldpunt blijft op %(path)s: de bescherming van melders (geen "
-                                             "adressen, geen logregels) hangt aan dat adres.")
-                                   % {"path": REPORTER_PATH_PREFIX}})
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "Het meldpunt blijft op %(path)s: de bescherming van melders (geen "
+                        "adressen, geen logregels) hangt aan dat adres."
+                    )
+                    % {"path": REPORTER_PATH_PREFIX}
+                }
+            )
 
     class Meta:
         verbose_name = _("meldpuntpagina")

@@ -24,9 +24,14 @@ DEMO_PASSWORD = "meldpunt-demo-2026"
 def load():
     group, _ = Group.objects.get_or_create(name="Meldpunt")
     group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="reports", codename__endswith="_category"),
-        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"))
-    team, _ = Team.objects.get_or_create(name="Meldpunt", defaults={"group": group, "public_key": b""})
+        *Permission.objects.filter(
+            content_type__app_label="reports", codename__endswith="_category"
+        ),
+        *Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"),
+    )
+    team, _ = Team.objects.get_or_create(
+        name="Meldpunt", defaults={"group": group, "public_key": b""}
+    )
     if not Category.objects.exists():
         for order, (name, days) in enumerate(CATEGORIES):
             Category.objects.create(name=name, team=team, deadline_days=days, sort_order=order)
@@ -35,11 +40,16 @@ def load():
     home = HomePage.objects.first()
     if home is None or ReportPage.objects.exists():
         return
-    replace_placeholder_page(home, "melden", ReportPage(
-        title="Ik wil iets melden", slug="melden",
-        intro="Ziet u drugshandel, maakt u zich zorgen om een jongere, of weet u een plek waar drugs worden "
-              "gebruikt? Meld het hier, zonder uw naam te geven.",
-    ))
+    replace_placeholder_page(
+        home,
+        "melden",
+        ReportPage(
+            title="Ik wil iets melden",
+            slug="melden",
+            intro="Ziet u drugshandel, maakt u zich zorgen om een jongere, of weet u een plek waar drugs worden "
+            "gebruikt? Meld het hier, zonder uw naam te geven.",
+        ),
+    )
 
 
 def _demo_handler(group):
@@ -48,7 +58,8 @@ def _demo_handler(group):
     User = get_user_model()
     if User.objects.filter(username=DEMO_HANDLER).exists():
         return
-    user = User.objects.create_user(DEMO_HANDLER, password=DEMO_PASSWORD, first_name="Demo",
-                                    last_name="Behandelaar")
+    user = User.objects.create_user(
+        DEMO_HANDLER, password=DEMO_PASSWORD, first_name="Demo", last_name="Behandelaar"
+    )
     user.groups.add(group)
     keyring.enrol_with_password(user, DEMO_PASSWORD)

@@ -21,7 +21,9 @@ def own_team_ids(user) -> set[int]:
     if not user.is_authenticated:
         return set()
     if not hasattr(user, "_own_report_team_ids"):
-        user._own_report_team_ids = set(Team.objects.filter(group__in=user.groups.all()).values_list("pk", flat=True))
+        user._own_report_team_ids = set(
+            Team.objects.filter(group__in=user.groups.all()).values_list("pk", flat=True)
+        )
     return user._own_report_team_ids
 
 

@@ -26,15 +26,23 @@ def _open(data: bytes) -> Image.Image:
     before a single pixel is decoded."""
     image = Image.open(io.BytesIO(data), formats=FORMATS)
     pixels = image.width * image.height
-    limit = settings.REPORT_PNG_MAX_PIXELS if image.format == "PNG" else settings.REPORT_PHOTO_MAX_PIXELS
+    limit = (
+        settings.REPORT_PNG_MAX_PIXELS
+        if image.format == "PNG"
+        else settings.REPORT_PHOTO_MAX_PIXELS
+    )
     # A progressive JPEG keeps every coefficient of the whole image in memory, whatever the draft
     # scale (a 1.5 MB, 100-megapixel CMYK file took 860 MB): its limit counts samples, not pixels.
     progressive = image.format == "JPEG" and image.info.get("progressive")
-    if pixels > limit or (progressive and pixels * len(image.getbands()) > settings.REPORT_PROGRESSIVE_MAX_SAMPLES):
+    if pixels > limit or (
+        progressive and pixels * len(image.getbands()) > settings.REPORT_PROGRESSIVE_MAX_SAMPLES
+    ):
         raise Image.DecompressionBombError("too many pixels")
     side = settings.REPORT_PHOTO_MAX_SIDE
     if image.format == "JPEG":
-        image.draft("RGB", (side, side))  # decode at 1/2, 1/4 or 1/8 scale when that is still large enough
+        image.draft(
+            "RGB", (side, side)
+        )  # decode at 1/2, 1/4 or 1/8 scale when that is still large enough
     image.load()
     return image
 
@@ -46,17 +54,24 @@ def clean_photo(name: str, data: bytes) -> tuple[str, str, bytes]:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             previous = Image.MAX_IMAGE_PIXELS
-            Image.MAX_IMAGE_PIXELS = max(settings.REPORT_PHOTO_MAX_PIXELS, settings.REPORT_PNG_MAX_PIXELS)
+            Image.MAX_IMAGE_PIXELS = max(
+                settings.REPORT_PHOTO_MAX_PIXELS, settings.REPORT_PNG_MAX_PIXELS
+            )
             try:
                 image = _open(data)
             finally:
                 Image.MAX_IMAGE_PIXELS = previous
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise PhotoError(_("%(name)s heeft te veel beeldpunten. Maak de foto kleiner of stuur een schermafbeelding.")
-                         % {"name": label}) from error
+        raise PhotoError(
+            _(
+                "%(name)s heeft te veel beeldpunten. Maak de foto kleiner of stuur een schermafbeelding."
+            )
+            % {"name": label}
+        ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise PhotoError(_("%(name)s is geen JPEG- of PNG-foto, of het bestand is beschadigd.") % {"name": label}) \
-            from error
+        raise PhotoError(
+            _("%(name)s is geen JPEG- of PNG-foto, of het bestand is beschadigd.") % {"name": label}
+        ) from error
     fmt = image.format
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = ImageOps.exif_transpose(image)  # keep it upright once the orientation tag is gone

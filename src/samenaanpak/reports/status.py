@@ -51,9 +51,15 @@ def record_status(report, new_status, *, author, forwarded_to=""):
         locked = Report.objects.select_for_update().get(pk=report.pk)
         check_transition(locked.status, new_status)
         if new_status == Status.FORWARDED and not forwarded_to:
-            raise TransitionError(_("Kies naar wie de melding is doorgezet."), code="forwarded_to_required")
-        event = ReportEvent.objects.create(report=locked, status=new_status, author=author,
-                                           forwarded_to=forwarded_to if new_status == Status.FORWARDED else "")
+            raise TransitionError(
+                _("Kies naar wie de melding is doorgezet."), code="forwarded_to_required"
+            )
+        event = ReportEvent.objects.create(
+            report=locked,
+            status=new_status,
+            author=author,
+            forwarded_to=forwarded_to if new_status == Status.FORWARDED else "",
+        )
         locked.status = new_status
         locked.set_retention()
         locked.save(update_fields=["status", "delete_after"])

@@ -19,7 +19,9 @@ from .status import Status
 
 
 def kdf_params() -> crypto.KdfParams:
-    return crypto.KdfParams(opslimit=settings.REPORT_ARGON2_OPSLIMIT, memlimit=settings.REPORT_ARGON2_MEMLIMIT)
+    return crypto.KdfParams(
+        opslimit=settings.REPORT_ARGON2_OPSLIMIT, memlimit=settings.REPORT_ARGON2_MEMLIMIT
+    )
 
 
 def digest(receipt: str) -> str:
@@ -31,10 +33,13 @@ def fingerprint(public_key: bytes) -> str:
 
 
 def report_keys(report: Report) -> crypto.ReportKeys:
-    return crypto.ReportKeys(public_key=bytes(report.public_key), receipt_salt=bytes(report.receipt_salt),
-                             private_for_receipt=bytes(report.private_for_receipt),
-                             private_for_team=bytes(report.private_for_team),
-                             private_for_recovery=bytes(report.private_for_recovery))
+    return crypto.ReportKeys(
+        public_key=bytes(report.public_key),
+        receipt_salt=bytes(report.receipt_salt),
+        private_for_receipt=bytes(report.private_for_receipt),
+        private_for_team=bytes(report.private_for_team),
+        private_for_recovery=bytes(report.private_for_recovery),
+    )
 
 
 def seal_json(report, data: dict) -> bytes:
@@ -53,7 +58,7 @@ def seal_file(report, name: str, content_type: str, data: bytes) -> bytes:
 def open_file(private_key: bytes, sealed: bytes) -> tuple[dict, bytes]:
     plain = crypto.unseal(private_key, bytes(sealed))
     (length,) = struct.unpack(">I", plain[:4])
-    return json.loads(plain[4:4 + length]), plain[4 + length:]
+    return json.loads(plain[4 : 4 + length]), plain[4 + length :]
 
 
 def _new_number() -> str:
@@ -73,14 +78,25 @@ def submit(*, category, content: dict, photos=(), reserve=None, stored=None) -> 
     team = category.team
     receipt = crypto.generate_receipt()
     recovery = RecoveryKey.current()
-    keys = crypto.new_report_keys(receipt, bytes(team.public_key),
-                                  bytes(recovery.public_key) if recovery else None, kdf_params())
+    keys = crypto.new_report_keys(
+        receipt,
+        bytes(team.public_key),
+        bytes(recovery.public_key) if recovery else None,
+        kdf_params(),
+    )
     on = today()
     report = Report(
-        number=_new_number(), receipt_digest=digest(receipt), team=team, category=category, submitted_on=on,
+        number=_new_number(),
+        receipt_digest=digest(receipt),
+        team=team,
+        category=category,
+        submitted_on=on,
         due_on=on + datetime.timedelta(days=category.deadline_days),
-        public_key=keys.public_key, receipt_salt=keys.receipt_salt, private_for_receipt=keys.private_for_receipt,
-        private_for_team=keys.private_for_team, private_for_recovery=keys.private_for_recovery,
+        public_key=keys.public_key,
+        receipt_salt=keys.receipt_salt,
+        private_for_receipt=keys.private_for_receipt,
+        private_for_team=keys.private_for_team,
+        private_for_recovery=keys.private_for_recovery,
     )
     report.sealed_content = seal_json(report, content)
     with transaction.atomic():
@@ -88,7 +104,9 @@ def submit(*, category, content: dict, photos=(), reserve=None, stored=None) -> 
             raise AlreadySubmitted
         # A member may have rotated the team key since it was read: the lock waits for a rotation
         # in progress, and a report sealed to the old key is sealed again to the new one.
-        current = bytes(Team.objects.select_for_update().values_list("public_key", flat=True).get(pk=team.pk))
+        current = bytes(
+            Team.objects.select_for_update().values_list("public_key", flat=True).get(pk=team.pk)
+        )
         if current != bytes(team.public_key):
             report.private_for_team = crypto.seal(current, open_with_receipt(report, receipt))
         while Report.objects.filter(number=report.number).exists():
@@ -97,9 +115,13 @@ def submit(*, category, content: dict, photos=(), reserve=None, stored=None) -> 
         # The first history row carries the date only: no exact time of a reporter's action.
         ReportEvent.objects.create(report=report, status=Status.NEW, created_at=_midnight(on))
         for name, content_type, data in photos:
-            Attachment.objects.create(report=report, sealed_data=seal_file(report, name, content_type, data))
+            Attachment.objects.create(
+                report=report, sealed_data=seal_file(report, name, content_type, data)
+            )
         quarter = (on.month - 1) // 3 + 1
-        counter, _ = QuarterCount.objects.get_or_create(category=category, year=on.year, quarter=quarter)
+        counter, _ = QuarterCount.objects.get_or_create(
+            category=category, year=on.year, quarter=quarter
+        )
         QuarterCount.objects.filter(pk=counter.pk).update(count=F("count") + 1)
         if stored is not None:
             stored(report, receipt)
@@ -112,7 +134,9 @@ def _midnight(day):
 
 def find(receipt: str) -> Report | None:
     try:
-        return Report.objects.select_related("category").filter(receipt_digest=digest(receipt)).first()
+        return (
+            Report.objects.select_related("category").filter(receipt_digest=digest(receipt)).first()
+        )
     except crypto.InvalidReceipt:
         return None
 
@@ -136,17 +160,27 @@ def messages(report: Report, private_key: bytes, *, include_notes: bool):
     rows = report.messages.select_related("author").prefetch_related("attachments")
     if not include_notes:
         rows = rows.exclude(kind=Message.Kind.NOTE)
-    return [{"message": row, "text": open_json(private_key, row.sealed_body)["text"],
-             "photos": list(row.attachments.all())} for row in rows]
+    return [
+        {
+            "message": row,
+            "text": open_json(private_key, row.sealed_body)["text"],
+            "photos": list(row.attachments.all()),
+        }
+        for row in rows
+    ]
 
 
 def add_message(report: Report, kind: str, text: str, *, author=None, photos=()) -> Message:
     with transaction.atomic():
-        message = Message.objects.create(report=report, kind=kind, author=author,
-                                         sealed_body=seal_json(report, {"text": text}))
+        message = Message.objects.create(
+            report=report, kind=kind, author=author, sealed_body=seal_json(report, {"text": text})
+        )
         for name, content_type, data in photos:
-            Attachment.objects.create(report=report, message=message,
-                                      sealed_data=seal_file(report, name, content_type, data))
+            Attachment.objects.create(
+                report=report,
+                message=message,
+                sealed_data=seal_file(report, name, content_type, data),
+            )
         if kind == Message.Kind.FROM_REPORTER:
             # New information: the handlers should look again, and the clock for deletion restarts.
             report.new_from_reporter = True

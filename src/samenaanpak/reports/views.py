@@ -61,13 +61,18 @@ def _render(page, request, template, **context):
 
 # --- submitting ----------------------------------------------------------------------------------
 
+
 def _over_limits(request) -> str | None:
     if not SUBMITS_PER_CLIENT.hit(throttle.client_id(request, "melden")):
-        return _("U heeft het afgelopen uur al een aantal meldingen gedaan. Probeer het over een uur opnieuw, of "
-                 "meld anoniem via Meld Misdaad Anoniem: 0800-7000.")
+        return _(
+            "U heeft het afgelopen uur al een aantal meldingen gedaan. Probeer het over een uur opnieuw, of "
+            "meld anoniem via Meld Misdaad Anoniem: 0800-7000."
+        )
     if not SUBMITS_ALL.hit():
-        return _("Het meldpunt ontvangt op dit moment erg veel meldingen. Probeer het later opnieuw, of meld anoniem "
-                 "via Meld Misdaad Anoniem: 0800-7000.")
+        return _(
+            "Het meldpunt ontvangt op dit moment erg veel meldingen. Probeer het later opnieuw, of meld anoniem "
+            "via Meld Misdaad Anoniem: 0800-7000."
+        )
     return None
 
 
@@ -80,7 +85,10 @@ def _photos_over_budget(request, reports_refused: bool) -> bool:
         return False
     if reports_refused:
         return True
-    return not (PHOTOS_PER_CLIENT.hit(throttle.client_id(request, "melden"), cost=count) and PHOTOS_ALL.hit(cost=count))
+    return not (
+        PHOTOS_PER_CLIENT.hit(throttle.client_id(request, "melden"), cost=count)
+        and PHOTOS_ALL.hit(cost=count)
+    )
 
 
 def _bound_form(request, form_class, reports_refused=False):
@@ -88,17 +96,29 @@ def _bound_form(request, form_class, reports_refused=False):
     decoded) and a message at the photo field; the text is kept."""
     if not _photos_over_budget(request, reports_refused):
         return form_class(request.POST, request.FILES, upload_notes=request.reports_upload_notes)
-    form = form_class(request.POST, None, upload_notes=dict(NO_UPLOADS, seen=request.reports_upload_notes["seen"]))
+    form = form_class(
+        request.POST, None, upload_notes=dict(NO_UPLOADS, seen=request.reports_upload_notes["seen"])
+    )
     if not reports_refused:  # otherwise the limit's own message says it
-        form.add_error("photos", _("Er zijn het afgelopen uur veel foto's verstuurd. Verstuur uw tekst nu zonder "
-                                   "foto's en voeg de foto's later toe met uw meldcode, of probeer het over een uur "
-                                   "opnieuw."))
+        form.add_error(
+            "photos",
+            _(
+                "Er zijn het afgelopen uur veel foto's verstuurd. Verstuur uw tekst nu zonder "
+                "foto's en voeg de foto's later toe met uw meldcode, of probeer het over een uur "
+                "opnieuw."
+            ),
+        )
     return form
 
 
 def _form_context(form):
-    return {"form": form, "retention_days": settings.REPORT_RETENTION_DAYS,
-            "photos_lost": bool(form.is_bound and form.errors and (form.files or form.upload_notes["seen"]))}
+    return {
+        "form": form,
+        "retention_days": settings.REPORT_RETENTION_DAYS,
+        "photos_lost": bool(
+            form.is_bound and form.errors and (form.files or form.upload_notes["seen"])
+        ),
+    }
 
 
 # A repeat of the same form (a double click, a reload, two identical POSTs at once) stores nothing
@@ -111,15 +131,22 @@ def _receipt_copy_box(form):
 
 
 def _receipt_copy_key(form):
-    return "reports:receipt-copy:" + hashlib.sha256(b"copy\x1f" + form.fingerprint()).hexdigest()[:32]
+    return (
+        "reports:receipt-copy:" + hashlib.sha256(b"copy\x1f" + form.fingerprint()).hexdigest()[:32]
+    )
 
 
 def _keep_receipt_copy(form, receipt):
     """Best effort: without the cache the first response still shows the code."""
     try:
-        with transaction.atomic():  # a failing database cache must not abort the report's transaction
-            cache.set(_receipt_copy_key(form), _receipt_copy_box(form).encrypt(receipt.encode()),
-                      RECEIPT_COPY_SECONDS)
+        with (
+            transaction.atomic()
+        ):  # a failing database cache must not abort the report's transaction
+            cache.set(
+                _receipt_copy_key(form),
+                _receipt_copy_box(form).encrypt(receipt.encode()),
+                RECEIPT_COPY_SECONDS,
+            )
     except Exception:  # noqa: BLE001
         logger.warning("meldcode copy not kept (cache unavailable)")
 
@@ -137,11 +164,22 @@ def _receipt_copy(form) -> str | None:
 def _receipt_response(page, request, receipt, **context):
     groups = crypto.format_receipt(crypto.normalise_receipt(receipt)).split("-")
     try:
-        return _render(page, request, "reports/received.html", receipt=receipt, receipt_groups=groups, **context)
+        return _render(
+            page,
+            request,
+            "reports/received.html",
+            receipt=receipt,
+            receipt_groups=groups,
+            **context,
+        )
     except CONNECTION_ERRORS:
         # The report is stored, but the database went away before the page could be built: the
         # code must reach the reporter all the same, on a page that needs no database.
-        return _no_store(HttpResponse(render_to_string("reports/received_plain.html", {"receipt_groups": groups})))
+        return _no_store(
+            HttpResponse(
+                render_to_string("reports/received_plain.html", {"receipt_groups": groups})
+            )
+        )
 
 
 def report_form(request, page):
@@ -149,7 +187,9 @@ def report_form(request, page):
         return HttpResponseNotAllowed(["GET", "POST"])
     if request.method != "POST":
         return _render(page, request, "reports/report_page.html", **_form_context(ReportForm()))
-    limits_reached = (SUBMITS_PER_CLIENT.reached(throttle.client_id(request, "melden")) or SUBMITS_ALL.reached())
+    limits_reached = (
+        SUBMITS_PER_CLIENT.reached(throttle.client_id(request, "melden")) or SUBMITS_ALL.reached()
+    )
     form = _bound_form(request, ReportForm, reports_refused=limits_reached)
     if form.is_spam():
         return _render(page, request, "reports/received.html", receipt=None)
@@ -175,14 +215,23 @@ def report_form(request, page):
             form.mark_stored(report.pk)
 
         try:
-            report, receipt = vault.submit(category=form.cleaned_data["category"], content=form.content(),
-                                           photos=form.cleaned_data["photos"], reserve=reserve, stored=stored)
-        except vault.AlreadySubmitted:  # the same form at the same instant: the other request stored it
+            report, receipt = vault.submit(
+                category=form.cleaned_data["category"],
+                content=form.content(),
+                photos=form.cleaned_data["photos"],
+                reserve=reserve,
+                stored=stored,
+            )
+        except (
+            vault.AlreadySubmitted
+        ):  # the same form at the same instant: the other request stored it
             return _repeat_response(page, request, form)
         except _OverLimit as over:
             form.add_error(None, str(over))
         else:
-            return _receipt_response(page, request, receipt, photo_count=len(form.cleaned_data["photos"]))
+            return _receipt_response(
+                page, request, receipt, photo_count=len(form.cleaned_data["photos"])
+            )
     return _render(page, request, "reports/report_page.html", **_form_context(form))
 
 
@@ -205,12 +254,25 @@ def expired_form(request, page):
     if request.path.endswith("/mijn-melding/"):
         form = LookupForm({"receipt": request.POST.get("receipt", "")})
         form.is_valid()
-        form.add_error(None, _("Het formulier stond lang open en is verlopen. Vul uw meldcode opnieuw in."))
-        return _render(page, request, "reports/lookup.html", form=form, pending_text=request.POST.get("text", ""))
+        form.add_error(
+            None, _("Het formulier stond lang open en is verlopen. Vul uw meldcode opnieuw in.")
+        )
+        return _render(
+            page,
+            request,
+            "reports/lookup.html",
+            form=form,
+            pending_text=request.POST.get("text", ""),
+        )
     form = ReportForm(request.POST, upload_notes=getattr(request, "reports_upload_notes", None))
     form.is_valid()
-    form.add_error(None, _("Het formulier stond lang open en is verlopen. Uw melding is nog niet verstuurd: "
-                           "controleer hem en klik opnieuw op versturen."))
+    form.add_error(
+        None,
+        _(
+            "Het formulier stond lang open en is verlopen. Uw melding is nog niet verstuurd: "
+            "controleer hem en klik opnieuw op versturen."
+        ),
+    )
     context = _form_context(form)
     context["photos_lost"] = True
     return _render(page, request, "reports/report_page.html", **context)
@@ -218,8 +280,11 @@ def expired_form(request, page):
 
 # --- the reporter's session ----------------------------------------------------------------------
 
+
 def _session_box():
-    key = hashlib.blake2b(settings.SECRET_KEY.encode(), person=b"meldpunt-sessie", digest_size=32).digest()
+    key = hashlib.blake2b(
+        settings.SECRET_KEY.encode(), person=b"meldpunt-sessie", digest_size=32
+    ).digest()
     return nacl.secret.SecretBox(key)
 
 
@@ -229,7 +294,11 @@ def _read_cookie(request) -> dict | None:
         return None
     try:
         data = json.loads(_session_box().decrypt(base64.urlsafe_b64decode(raw)))
-        return data if isinstance(data, dict) and {"report", "key", "seen", "sid"} <= data.keys() else None
+        return (
+            data
+            if isinstance(data, dict) and {"report", "key", "seen", "sid"} <= data.keys()
+            else None
+        )
     except (nacl.exceptions.CryptoError, ValueError, TypeError):
         return None
 
@@ -252,11 +321,24 @@ def _open_session(request):
 
 
 def _set_session(response, report, private_key, sid=None):
-    payload = json.dumps({"report": report.pk, "key": base64.b64encode(private_key).decode(), "seen": time.time(),
-                          "sid": sid or secrets.token_urlsafe(16)})
+    payload = json.dumps(
+        {
+            "report": report.pk,
+            "key": base64.b64encode(private_key).decode(),
+            "seen": time.time(),
+            "sid": sid or secrets.token_urlsafe(16),
+        }
+    )
     value = base64.urlsafe_b64encode(_session_box().encrypt(payload.encode())).decode()
-    response.set_cookie(SESSION_COOKIE, value, max_age=settings.REPORT_SESSION_IDLE_SECONDS, path=SESSION_PATH,
-                        httponly=True, secure=settings.SESSION_COOKIE_SECURE, samesite="Strict")
+    response.set_cookie(
+        SESSION_COOKIE,
+        value,
+        max_age=settings.REPORT_SESSION_IDLE_SECONDS,
+        path=SESSION_PATH,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Strict",
+    )
     return response
 
 
@@ -266,6 +348,7 @@ def _clear_session(response):
 
 
 # --- looking up with the receipt -----------------------------------------------------------------
+
 
 def _lookup_next_key(request) -> str:
     return "melden-lookup-next:" + throttle.client_id(request, "melden")
@@ -294,13 +377,17 @@ def lookup(request, page):
         report, private_key, sid = session
         if request.method == "POST" and "receipt" not in request.POST:
             return _reply(request, page, report, private_key, sid)
-        return _set_session(_show_report(request, page, report, private_key, ReplyForm()), report, private_key, sid)
+        return _set_session(
+            _show_report(request, page, report, private_key, ReplyForm()), report, private_key, sid
+        )
     expired = session == "expired"
     pending_text = request.POST.get("text", "") if request.method == "POST" else ""
     if request.method == "POST" and "receipt" in request.POST:
         return _check_receipt(request, page, pending_text)
     form = LookupForm()
-    response = _render(page, request, "reports/lookup.html", form=form, expired=expired, pending_text=pending_text)
+    response = _render(
+        page, request, "reports/lookup.html", form=form, expired=expired, pending_text=pending_text
+    )
     return _clear_session(response) if expired else response
 
 
@@ -309,8 +396,14 @@ def _check_receipt(request, page, pending_text):
     if form.is_valid():
         wait = _lookup_wait(request)
         if wait:
-            form.add_error("receipt", _("U heeft een paar keer een code ingevuld die we niet kennen. Wacht %(seconds)d "
-                                        "seconden en probeer het dan opnieuw.") % {"seconds": wait})
+            form.add_error(
+                "receipt",
+                _(
+                    "U heeft een paar keer een code ingevuld die we niet kennen. Wacht %(seconds)d "
+                    "seconden en probeer het dan opnieuw."
+                )
+                % {"seconds": wait},
+            )
         else:
             receipt = form.cleaned_data["receipt"]
             report = vault.find(receipt)
@@ -322,29 +415,53 @@ def _check_receipt(request, page, pending_text):
                     private_key = None
             if private_key is None:
                 _lookup_failed(request)
-                form.add_error("receipt", _("Deze meldcode kennen we niet. Controleer de code en probeer het opnieuw. "
-                                            "Een melding wordt %(days)d dagen na het afhandelen verwijderd.")
-                               % {"days": settings.REPORT_RETENTION_DAYS})
+                form.add_error(
+                    "receipt",
+                    _(
+                        "Deze meldcode kennen we niet. Controleer de code en probeer het opnieuw. "
+                        "Een melding wordt %(days)d dagen na het afhandelen verwijderd."
+                    )
+                    % {"days": settings.REPORT_RETENTION_DAYS},
+                )
             else:
                 reply = ReplyForm()
                 if pending_text.strip():
                     reply = ReplyForm({"text": pending_text})
                     if reply.is_valid():
-                        vault.add_message(report, Message.Kind.FROM_REPORTER, reply.cleaned_data["text"])
+                        vault.add_message(
+                            report, Message.Kind.FROM_REPORTER, reply.cleaned_data["text"]
+                        )
                         reply, pending_text = ReplyForm(), ""
-                response = _show_report(request, page, report, private_key, reply,
-                                        sent=not pending_text and bool(request.POST.get("text", "").strip()))
+                response = _show_report(
+                    request,
+                    page,
+                    report,
+                    private_key,
+                    reply,
+                    sent=not pending_text and bool(request.POST.get("text", "").strip()),
+                )
                 return _set_session(response, report, private_key)
     return _render(page, request, "reports/lookup.html", form=form, pending_text=pending_text)
 
 
 def _show_report(request, page, report, private_key, reply_form, sent=False):
     messages = vault.messages(report, private_key, include_notes=False)
-    photos_lost = bool(reply_form.is_bound and reply_form.errors and reply_form.upload_notes["seen"])
-    return _render(page, request, "reports/my_report.html", report=report, content=vault.content(report, private_key),
-                   messages=messages, reply_form=reply_form, sent=sent, photos_lost=photos_lost,
-                   photo_count=report.attachments.filter(message__isnull=True).count(),
-                   retention_days=settings.REPORT_RETENTION_DAYS)
+    photos_lost = bool(
+        reply_form.is_bound and reply_form.errors and reply_form.upload_notes["seen"]
+    )
+    return _render(
+        page,
+        request,
+        "reports/my_report.html",
+        report=report,
+        content=vault.content(report, private_key),
+        messages=messages,
+        reply_form=reply_form,
+        sent=sent,
+        photos_lost=photos_lost,
+        photo_count=report.attachments.filter(message__isnull=True).count(),
+        retention_days=settings.REPORT_RETENTION_DAYS,
+    )
 
 
 def _reply(request, page, report, private_key, sid):
@@ -354,10 +471,16 @@ def _reply(request, page, report, private_key, sid):
         # A repeat of the same filled-in form (double click) adds nothing the second time.
         with transaction.atomic():
             if form.submission_key() is None or form.reserve():
-                vault.add_message(report, Message.Kind.FROM_REPORTER, form.cleaned_data["text"],
-                                  photos=form.cleaned_data["photos"])
+                vault.add_message(
+                    report,
+                    Message.Kind.FROM_REPORTER,
+                    form.cleaned_data["text"],
+                    photos=form.cleaned_data["photos"],
+                )
         form, sent = ReplyForm(), True
-    return _set_session(_show_report(request, page, report, private_key, form, sent=sent), report, private_key, sid)
+    return _set_session(
+        _show_report(request, page, report, private_key, form, sent=sent), report, private_key, sid
+    )
 
 
 def leave(request, page):
@@ -366,7 +489,9 @@ def leave(request, page):
         return HttpResponseNotAllowed(["POST"])
     data = _read_cookie(request)
     if data is not None:  # a copy of the cookie (another tab, a stolen one) stops working too
-        throttle.store().set(_revoked_key(data["sid"]), 1, timeout=settings.REPORT_SESSION_IDLE_SECONDS + 60)
+        throttle.store().set(
+            _revoked_key(data["sid"]), 1, timeout=settings.REPORT_SESSION_IDLE_SECONDS + 60
+        )
     response = _clear_session(_render(page, request, "reports/left.html"))
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
@@ -379,7 +504,9 @@ SMALL = 5
 
 def figures(request, page):
     """Reports per category per quarter; counts under 5 are shown as "< 5" so nobody can be singled out."""
-    counts = QuarterCount.objects.values("category_id", "year", "quarter").annotate(total=Sum("count"))
+    counts = QuarterCount.objects.values("category_id", "year", "quarter").annotate(
+        total=Sum("count")
+    )
     quarters = sorted({(row["year"], row["quarter"]) for row in counts}, reverse=True)[:8]
     by_cell = {(row["category_id"], row["year"], row["quarter"]): row["total"] for row in counts}
     rows = []
@@ -387,9 +514,16 @@ def figures(request, page):
         cells = [by_cell.get((category.pk, year, quarter), 0) for year, quarter in quarters]
         if any(cells) or category.active:
             rows.append({"category": category, "cells": [_display(count) for count in cells]})
-    return page.render(request, template="reports/figures.html", context_overrides={
-        "quarters": [f"{year} K{quarter}" for year, quarter in quarters], "rows": rows, "small": SMALL,
-        "today": today()})
+    return page.render(
+        request,
+        template="reports/figures.html",
+        context_overrides={
+            "quarters": [f"{year} K{quarter}" for year, quarter in quarters],
+            "rows": rows,
+            "small": SMALL,
+            "today": today(),
+        },
+    )
 
 
 def _display(count: int) -> str:

@@ -42,12 +42,15 @@ class TeamMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_menu_item():
-    return TeamMenuItem(_("Meldpunt"), reverse("reports_admin:queue"), icon_name="warning", order=230)
+    return TeamMenuItem(
+        _("Meldpunt"), reverse("reports_admin:queue"), icon_name="warning", order=230
+    )
 
 
 def own_teams_categories(view):
     return view.permission_policy.instances_user_has_any_permission_for(
-        view.request.user, ["add", "change", "delete", "view"])
+        view.request.user, ["add", "change", "delete", "view"]
+    )
 
 
 class CategoryEditView(snippets.EditView):
@@ -86,26 +89,45 @@ class CategoryViewSet(snippets.SnippetViewSet):
     # Copying a category is of no use, and Wagtail 8's copy view, when POSTed to directly, saves
     # over the original (its form normally posts to the add view): one path fewer to guard.
     copy_view_enabled = False
-    edit_handler = ObjectList([
-        FieldPanel("name"),
-        FieldPanel("team", help_text=_(
-            "Nieuwe meldingen in deze categorie gaan naar dit team. Meldingen die al binnen zijn, blijven bij "
-            "het team dat ze ontving: alleen dat team kan ze lezen, ook als u hier een ander team kiest.")),
-        FieldPanel("deadline_days"), FieldPanel("sort_order"), FieldPanel("active"),
-    ], base_form_class=CategoryForm)
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel(
+                "team",
+                help_text=_(
+                    "Nieuwe meldingen in deze categorie gaan naar dit team. Meldingen die al binnen zijn, blijven bij "
+                    "het team dat ze ontving: alleen dat team kan ze lezen, ook als u hier een ander team kiest."
+                ),
+            ),
+            FieldPanel("deadline_days"),
+            FieldPanel("sort_order"),
+            FieldPanel("active"),
+        ],
+        base_form_class=CategoryForm,
+    )
 
     def get_queryset(self, request):
         return category_policy.instances_user_has_any_permission_for(
-            request.user, ["add", "change", "delete", "view"]).select_related("team")
+            request.user, ["add", "change", "delete", "view"]
+        ).select_related("team")
 
 
 @hooks.register("before_delete_snippet")
 def keep_categories_with_reports(request, instances):
     """A category with reports cannot be deleted (Report.category is protected): say so instead
     of failing, in the single and the bulk delete alike."""
-    if instances and isinstance(instances[0], Category) and Report.objects.filter(category__in=instances).exists():
-        messages.error(request, gettext("Een categorie met meldingen kan niet weg. Zet “kiesbaar op het formulier” "
-                                        "uit: dan komen er geen nieuwe meldingen bij."))
+    if (
+        instances
+        and isinstance(instances[0], Category)
+        and Report.objects.filter(category__in=instances).exists()
+    ):
+        messages.error(
+            request,
+            gettext(
+                "Een categorie met meldingen kan niet weg. Zet “kiesbaar op het formulier” "
+                "uit: dan komen er geen nieuwe meldingen bij."
+            ),
+        )
         return redirect(Category.snippet_viewset.get_url_name("list"))
 
 

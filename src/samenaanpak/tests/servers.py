@@ -41,9 +41,14 @@ def production_env(tmp_path, port: int) -> dict:
     """Makefile's PROD_ENV with throwaway secrets. STATIC_MANIFEST is off only to spare the test a
     collectstatic run."""
     return {
-        "SAMENAANPAK_ENV": "production", "SECRET_KEY": "s" * 60, "REPORT_RECEIPT_PEPPER": "p" * 40,
-        "SECURE_SSL_REDIRECT": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost", "EMAIL_URL": "smtp://127.0.0.1:25",
-        "SITE_URL": f"http://127.0.0.1:{port}", "STATIC_MANIFEST": "0",
+        "SAMENAANPAK_ENV": "production",
+        "SECRET_KEY": "s" * 60,
+        "REPORT_RECEIPT_PEPPER": "p" * 40,
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "STATIC_MANIFEST": "0",
     }
 
 
@@ -60,26 +65,46 @@ def running(command: str, *, tmp_path, port: int, env: dict):
     returns everything it printed so far on stdout and stderr."""
     out_path = tmp_path / f"server-{port}.log"
     # REDIS_URL as in this process: with Redis, the test database has no cache table.
-    full_env = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "PORT": str(port),
-                "WEB_WORKERS": "1", "PYTHONUNBUFFERED": "1", **env}
+    full_env = {
+        **os.environ,
+        "VAR_DIR": str(tmp_path / "var"),
+        "PORT": str(port),
+        "WEB_WORKERS": "1",
+        "PYTHONUNBUFFERED": "1",
+        **env,
+    }
     full_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{full_env.get('PATH', '')}"
-    full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests in this process only
+    full_env.pop(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", None
+    )  # set for the browser tests in this process only
     with open(out_path, "wb") as out:
-        process = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=full_env, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            ["bash", "-c", f"exec {command}"],
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def output(waiting_for: str = "") -> str:
         """What the server printed; first waits (a few seconds at most) until it printed `waiting_for`:
         servers write a request's log line after the response."""
         deadline = time.monotonic() + 10
-        while waiting_for not in (text := out_path.read_text(errors="replace")) and time.monotonic() < deadline:
+        while (
+            waiting_for not in (text := out_path.read_text(errors="replace"))
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.05)
         return text
 
     try:
         deadline = time.monotonic() + 60
         while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", port), timeout=0.5),
+            ):
                 break
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start:\n{output()[-4000:]}")
@@ -95,14 +120,18 @@ def running(command: str, *, tmp_path, port: int, env: dict):
             process.wait()
 
 
-def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+):
     """One HTTP request; returns (status, headers, body). A server that hangs up while a large
     body is still being sent gives status None."""
     import http.client
 
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
+        connection.request(
+            method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})}
+        )
         response = connection.getresponse()
         return response.status, response.headers, response.read()
     except (BrokenPipeError, ConnectionResetError):

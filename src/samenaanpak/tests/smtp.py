@@ -65,5 +65,12 @@ class SMTPServer:
 def queue_mail(count=1, **fields):
     """Queue mail as a view does: inside a transaction; the send task is enqueued when it commits."""
     with transaction.atomic():
-        return [mail.queue_email(to=fields.get("to", f"p{i}@example.org"), subject="Onderwerp", body="Tekst met é",
-                                 purpose="test") for i in range(count)]
+        return [
+            mail.queue_email(
+                to=fields.get("to", f"p{i}@example.org"),
+                subject="Onderwerp",
+                body="Tekst met é",
+                purpose="test",
+            )
+            for i in range(count)
+        ]

@@ -16,12 +16,16 @@ OTPAUTH = re.compile(r'href="(otpauth://[^"]+)"')
 
 
 def password_step(client, username, password=PASSWORD):
-    return client.post(LOGIN, {"login_view-current_step": "auth", "auth-username": username,
-                               "auth-password": password})
+    return client.post(
+        LOGIN,
+        {"login_view-current_step": "auth", "auth-username": username, "auth-password": password},
+    )
 
 
 def code_step(client, secret, offset=0):
-    return client.post(LOGIN, {"login_view-current_step": "token", "token-otp_token": code(secret, offset)})
+    return client.post(
+        LOGIN, {"login_view-current_step": "token", "token-otp_token": code(secret, offset)}
+    )
 
 
 def code(secret, offset=0):
@@ -60,7 +64,9 @@ def open_setup(client) -> str | None:
 
 
 def finish_setup(client, secret):
-    return client.post(SETUP, {"setup_view-current_step": "generator", "generator-token": code(secret)})
+    return client.post(
+        SETUP, {"setup_view-current_step": "generator", "generator-token": code(secret)}
+    )
 
 
 def enrol(client, username, password=PASSWORD) -> str:

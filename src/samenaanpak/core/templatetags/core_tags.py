@@ -15,4 +15,3 @@ def main_menu(context):
         root = site.root_page if site else None
         request._main_menu = list(Page.objects.child_of(root).live().in_menu()) if root else []
     return request._main_menu
-

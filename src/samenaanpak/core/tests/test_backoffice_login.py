@@ -18,7 +18,10 @@ LOGIN = "/beheer/account/login/"
 
 
 def password_step(client, username, password=PASSWORD):
-    return client.post(LOGIN, {"login_view-current_step": "auth", "auth-username": username, "auth-password": password})
+    return client.post(
+        LOGIN,
+        {"login_view-current_step": "auth", "auth-username": username, "auth-password": password},
+    )
 
 
 @pytest.fixture
@@ -45,7 +48,9 @@ def test_user_without_device_must_set_one_up_before_anything_else(client, staff)
 
 @pytest.mark.django_db
 def test_user_with_device_needs_a_valid_code(client, staff, settings):
-    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp slows retries after a wrong code; not tested here
+    settings.OTP_TOTP_THROTTLE_FACTOR = (
+        0  # django-otp slows retries after a wrong code; not tested here
+    )
     device = TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
     response = password_step(client, "beleid")
     assert response.status_code == 200 and "token-otp_token" in response.content.decode()
@@ -54,7 +59,9 @@ def test_user_with_device_needs_a_valid_code(client, staff, settings):
     wrong = client.post(LOGIN, {"login_view-current_step": "token", "token-otp_token": "000000"})
     assert wrong.status_code == 200 and client.get("/beheer/").status_code == 302
 
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=0):06d}"
+    code = (
+        f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=0):06d}"
+    )
     right = client.post(LOGIN, {"login_view-current_step": "token", "token-otp_token": code})
     assert right.status_code == 302
     assert client.get("/beheer/").status_code == 200
@@ -74,7 +81,9 @@ def test_repeated_wrong_passwords_lock_the_account_temporarily(client, staff, se
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = password_step(client, "beleid", "fout-wachtwoord")
         assert response.status_code == 200
-    assert password_step(client, "beleid", "fout-wachtwoord").status_code == 429  # the limit is reached
+    assert (
+        password_step(client, "beleid", "fout-wachtwoord").status_code == 429
+    )  # the limit is reached
     locked = password_step(client, "beleid")  # now even the right password is refused
     assert locked.status_code == 429
     assert "Te veel mislukte pogingen" in locked.content.decode()
@@ -96,7 +105,10 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests in this process only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=Path(__file__).resolve().parents[4], env=env, capture_output=True, text=True,
+        cwd=Path(__file__).resolve().parents[4],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -104,12 +116,24 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
 @pytest.mark.parametrize("secret", ["SECRET_KEY", "REPORT_RECEIPT_PEPPER", "SITE_URL"])
 def test_production_refuses_to_start_without_its_secrets(tmp_path, secret):
-    env = {**os.environ, "SAMENAANPAK_ENV": "production", "ALLOWED_HOSTS": "x.nl", "EMAIL_URL": "smtp://127.0.0.1:25",
-           "VAR_DIR": str(tmp_path), "SECRET_KEY": "s" * 60, "REPORT_RECEIPT_PEPPER": "p" * 40,
-           "SITE_URL": "https://x.nl"}
+    env = {
+        **os.environ,
+        "SAMENAANPAK_ENV": "production",
+        "ALLOWED_HOSTS": "x.nl",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+        "VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "s" * 60,
+        "REPORT_RECEIPT_PEPPER": "p" * 40,
+        "SITE_URL": "https://x.nl",
+    }
     env.pop(secret)
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=Path(__file__).resolve().parents[4],
-                            env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[4],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0 and secret in result.stderr
 
 
@@ -117,9 +141,16 @@ def test_development_site_url_follows_the_port(tmp_path):
     # `make run PORT=8123`: mail and robots.txt must not point at port 8000.
     env = {**os.environ, "SAMENAANPAK_ENV": "development", "VAR_DIR": str(tmp_path), "PORT": "8123"}
     env.pop("SITE_URL", None)
-    code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
-    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[4],
-                            env={**env, "DJANGO_SETTINGS_MODULE": "samenaanpak.settings"}, capture_output=True, text=True)
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[4],
+        env={**env, "DJANGO_SETTINGS_MODULE": "samenaanpak.settings"},
+        capture_output=True,
+        text=True,
+    )
     assert result.stdout.strip() == "http://127.0.0.1:8123", result.stderr
 
 

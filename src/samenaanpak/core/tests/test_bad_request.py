@@ -41,7 +41,9 @@ def _assert_dutch_400(response):
 
 @pytest.mark.parametrize(("url", "field"), [("/vragen/", "text"), ("/melden/", "description")])
 def test_three_megabytes_of_text_get_a_dutch_400_and_nothing_is_stored(pages, url, field):
-    client, token = _csrf_client(url)  # through the CSRF check, as a browser: it reads the body first
+    client, token = _csrf_client(
+        url
+    )  # through the CSRF check, as a browser: it reads the body first
     response = client.post(url, {"csrfmiddlewaretoken": token, field: TEXT_OVER_LIMIT})
     _assert_dutch_400(response)
     assert 'class="sa-nav' in response.content.decode()  # the site's own page, with its menu
@@ -50,7 +52,9 @@ def test_three_megabytes_of_text_get_a_dutch_400_and_nothing_is_stored(pages, ur
 
 def test_the_meldpunt_keeps_its_headers_on_the_400(pages):
     client, token = _csrf_client("/melden/")
-    response = client.post("/melden/", {"csrfmiddlewaretoken": token, "description": TEXT_OVER_LIMIT})
+    response = client.post(
+        "/melden/", {"csrfmiddlewaretoken": token, "description": TEXT_OVER_LIMIT}
+    )
     _assert_dutch_400(response)
     assert response.headers["Referrer-Policy"] == "same-origin"
 
@@ -58,8 +62,12 @@ def test_the_meldpunt_keeps_its_headers_on_the_400(pages):
 def test_a_hundred_megabyte_form_is_refused_by_its_length_alone(pages):
     # Django refuses a form body by its Content-Length before reading it; the test client sends
     # a small body under a large length, which is all the server gets to look at.
-    response = Client().post("/vragen/", "text=x", content_type="application/x-www-form-urlencoded",
-                             CONTENT_LENGTH=str(100 * 1024 * 1024))
+    response = Client().post(
+        "/vragen/",
+        "text=x",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(100 * 1024 * 1024),
+    )
     _assert_dutch_400(response)
 
 
@@ -76,8 +84,13 @@ def test_the_400_page_needs_no_database(pages):
         raise OperationalError("database is away")
 
     client, token = _csrf_client("/vragen/")
-    with connection.execute_wrapper(database_away):  # the CSRF check reads the body before any query
+    with connection.execute_wrapper(
+        database_away
+    ):  # the CSRF check reads the body before any query
         response = client.post("/vragen/", {"csrfmiddlewaretoken": token, "text": TEXT_OVER_LIMIT})
     _assert_dutch_400(response)
-    assert 'class="sa-nav' not in response.content.decode() and "tel:113" not in response.content.decode()
+    assert (
+        'class="sa-nav' not in response.content.decode()
+        and "tel:113" not in response.content.decode()
+    )
     assert 'href="tel:112"' in response.content.decode()  # still the emergency numbers

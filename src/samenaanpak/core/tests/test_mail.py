@@ -9,17 +9,22 @@ from django.utils import timezone
 
 from samenaanpak.core import mail
 from samenaanpak.core.models import OutgoingEmail
-from samenaanpak.tests.smtp import free_port, queue_mail as queue
+from samenaanpak.tests.smtp import free_port
+from samenaanpak.tests.smtp import queue_mail as queue
 
 
 def run_worker():
-    call_command("worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=open("/dev/null", "w"))
+    call_command(
+        "worker", "--batch", "--no-startup-delay", "--interval", "0", stdout=open("/dev/null", "w")
+    )
 
 
 def later(minutes):
     """Every waiting mail's next attempt is due, as `minutes` later."""
-    OutgoingEmail.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1),
-                                 created_at=timezone.now() - datetime.timedelta(minutes=minutes))
+    OutgoingEmail.objects.update(
+        next_attempt_at=timezone.now() - datetime.timedelta(seconds=1),
+        created_at=timezone.now() - datetime.timedelta(minutes=minutes),
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -28,14 +33,24 @@ def test_email_is_delivered_by_the_worker_with_a_stable_message_id(smtp, db_task
     assert smtp.inbox.messages == []  # nothing is sent inside the request
     run_worker()
     email.refresh_from_db()
-    assert email.status == OutgoingEmail.Status.SENT and email.attempts == 1 and email.claimed_until is None
+    assert (
+        email.status == OutgoingEmail.Status.SENT
+        and email.attempts == 1
+        and email.claimed_until is None
+    )
     [message] = smtp.inbox.messages
     assert message["To"] == "p0@example.org" and message["Subject"] == "Onderwerp"
-    assert message["Message-ID"] == mail.message_id(email) == mail.message_id(OutgoingEmail.objects.get())
+    assert (
+        message["Message-ID"]
+        == mail.message_id(email)
+        == mail.message_id(OutgoingEmail.objects.get())
+    )
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outage_of_days_past_the_old_give_up_point_ends_with_every_mail_delivered_once(smtp, db_tasks):
+def test_outage_of_days_past_the_old_give_up_point_ends_with_every_mail_delivered_once(
+    smtp, db_tasks
+):
     """The old outbox gave up after 10 attempts (about 8.5 hours) and never tried again."""
     smtp.stop()
     emails = queue(3)
@@ -43,22 +58,38 @@ def test_outage_of_days_past_the_old_give_up_point_ends_with_every_mail_delivere
     for email in emails:
         email.refresh_from_db()
         assert email.status == OutgoingEmail.Status.PENDING and email.attempts == 1
-        assert email.last_error.startswith(("ConnectionRefusedError", "SMTPServerDisconnected", "OSError"))
-        assert timezone.now() < email.next_attempt_at <= timezone.now() + datetime.timedelta(minutes=1)
-    for minutes in range(60, 3 * 24 * 60, 240):  # three days of a dead server, a round every few hours
+        assert email.last_error.startswith(
+            ("ConnectionRefusedError", "SMTPServerDisconnected", "OSError")
+        )
+        assert (
+            timezone.now() < email.next_attempt_at <= timezone.now() + datetime.timedelta(minutes=1)
+        )
+    for minutes in range(
+        60, 3 * 24 * 60, 240
+    ):  # three days of a dead server, a round every few hours
         later(minutes)
         assert mail.retry_due() == 3  # the scheduler's minute job
         run_worker()
-    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.PENDING}
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {
+        OutgoingEmail.Status.PENDING
+    }
     assert OutgoingEmail.objects.first().attempts > 10
-    assert OutgoingEmail.objects.first().next_attempt_at <= timezone.now() + datetime.timedelta(minutes=2)
+    assert OutgoingEmail.objects.first().next_attempt_at <= timezone.now() + datetime.timedelta(
+        minutes=2
+    )
 
     smtp.start()
     later(3 * 24 * 60)
     mail.retry_due()
     run_worker()
-    assert sorted(m["To"] for m in smtp.inbox.messages) == ["p0@example.org", "p1@example.org", "p2@example.org"]
-    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.SENT}
+    assert sorted(m["To"] for m in smtp.inbox.messages) == [
+        "p0@example.org",
+        "p1@example.org",
+        "p2@example.org",
+    ]
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {
+        OutgoingEmail.Status.SENT
+    }
     run_worker()
     mail.retry_due()
     run_worker()
@@ -100,21 +131,34 @@ def test_an_address_the_server_refuses_for_good_fails_at_once_and_the_rest_go(sm
     queue(1, to="er@example.org")
     run_worker()
     statuses = dict(OutgoingEmail.objects.values_list("to", "status"))
-    assert statuses == {"weg@example.org": OutgoingEmail.Status.FAILED, "er@example.org": OutgoingEmail.Status.SENT}
+    assert statuses == {
+        "weg@example.org": OutgoingEmail.Status.FAILED,
+        "er@example.org": OutgoingEmail.Status.SENT,
+    }
     assert OutgoingEmail.objects.get(to="weg@example.org").last_error == "SMTPRecipientsRefused 550"
 
 
 @pytest.mark.django_db
 def test_daily_work_purges_old_sent_mail_and_the_minute_job_sends_due_mail(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    due = OutgoingEmail.objects.create(to="a@example.org", subject="S", body="B", purpose="test",
-                                       next_attempt_at=timezone.now() - datetime.timedelta(minutes=1))
-    old = OutgoingEmail.objects.create(to="b@example.org", subject="S", body="B", purpose="test",
-                                       status=OutgoingEmail.Status.SENT)
-    OutgoingEmail.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=31))
+    due = OutgoingEmail.objects.create(
+        to="a@example.org",
+        subject="S",
+        body="B",
+        purpose="test",
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    old = OutgoingEmail.objects.create(
+        to="b@example.org", subject="S", body="B", purpose="test", status=OutgoingEmail.Status.SENT
+    )
+    OutgoingEmail.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=31)
+    )
     call_command("run_daily_tasks", stdout=open("/dev/null", "w"))
     assert not OutgoingEmail.objects.filter(pk=old.pk).exists()
-    call_command("scheduler", "--once", stdout=open("/dev/null", "w"))  # immediate task backend in tests
+    call_command(
+        "scheduler", "--once", stdout=open("/dev/null", "w")
+    )  # immediate task backend in tests
     due.refresh_from_db()
     assert due.status == OutgoingEmail.Status.SENT
 
@@ -128,7 +172,13 @@ def test_a_greylisted_address_waits_alone_and_the_rest_of_the_batch_goes(smtp, d
         queue(1, to=address)
     run_worker()
     statuses = dict(OutgoingEmail.objects.values_list("to", "status"))
-    assert statuses == {"later@example.org": OutgoingEmail.Status.PENDING, "a@example.org": OutgoingEmail.Status.SENT,
-                        "weg@example.org": OutgoingEmail.Status.FAILED, "b@example.org": OutgoingEmail.Status.SENT}
-    assert OutgoingEmail.objects.get(to="later@example.org").last_error == "SMTPRecipientsRefused 450"
+    assert statuses == {
+        "later@example.org": OutgoingEmail.Status.PENDING,
+        "a@example.org": OutgoingEmail.Status.SENT,
+        "weg@example.org": OutgoingEmail.Status.FAILED,
+        "b@example.org": OutgoingEmail.Status.SENT,
+    }
+    assert (
+        OutgoingEmail.objects.get(to="later@example.org").last_error == "SMTPRecipientsRefused 450"
+    )
     assert sorted(m["To"] for m in smtp.inbox.messages) == ["a@example.org", "b@example.org"]

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def database_away(monkeypatch):
     def refuse(*args, **kwargs):
-        raise OperationalError("connection to server at \"127.0.0.1\", port 5432 failed: Connection refused")
+        raise OperationalError(
+            'connection to server at "127.0.0.1", port 5432 failed: Connection refused'
+        )
 
     def away():
         monkeypatch.setattr(utils.CursorWrapper, "execute", refuse)
@@ -33,14 +35,41 @@ def test_a_page_during_an_outage_is_a_dutch_503(meldpunt, database_away):
     assert "no-store" in response["Cache-Control"]
 
 
-@pytest.mark.parametrize(("url", "data", "typed"), [
-    ("/vragen/", {"text": "Mijn vraag over mijn zoon", "topic": "hulp", "name": "Anna", "email": "", "consent": "on",
-                  "website": ""}, ["Mijn vraag over mijn zoon", "Anna"]),
-    ("/melden/", {"category": "1", "description": "Er wordt gedeald bij de brug", "where": "", "place": "",
-                  "when": "", "name": "", "email": "", "phone": "", "website": ""}, ["Er wordt gedeald bij de brug"]),
-])
-def test_a_form_sent_during_an_outage_says_nothing_was_sent_and_gives_the_text_back(meldpunt, database_away, url,
-                                                                                     data, typed):
+@pytest.mark.parametrize(
+    ("url", "data", "typed"),
+    [
+        (
+            "/vragen/",
+            {
+                "text": "Mijn vraag over mijn zoon",
+                "topic": "hulp",
+                "name": "Anna",
+                "email": "",
+                "consent": "on",
+                "website": "",
+            },
+            ["Mijn vraag over mijn zoon", "Anna"],
+        ),
+        (
+            "/melden/",
+            {
+                "category": "1",
+                "description": "Er wordt gedeald bij de brug",
+                "where": "",
+                "place": "",
+                "when": "",
+                "name": "",
+                "email": "",
+                "phone": "",
+                "website": "",
+            },
+            ["Er wordt gedeald bij de brug"],
+        ),
+    ],
+)
+def test_a_form_sent_during_an_outage_says_nothing_was_sent_and_gives_the_text_back(
+    meldpunt, database_away, url, data, typed
+):
     client = Client(raise_request_exception=False)
     database_away()
     response = client.post(url, {**data, "started": start_token(0)})
@@ -53,7 +82,9 @@ def test_a_form_sent_during_an_outage_says_nothing_was_sent_and_gives_the_text_b
     assert "started" not in html.split("<main>")[1]  # the form machinery is not shown back
 
 
-def test_a_save_that_fails_midway_leaves_no_reservation_and_the_retry_is_stored(meldpunt, monkeypatch):
+def test_a_save_that_fails_midway_leaves_no_reservation_and_the_retry_is_stored(
+    meldpunt, monkeypatch
+):
     """The duplicate key was reserved before the save and outlived a failed one: every retry of the
     form for 24 hours was told "already stored" while nothing was."""
     from samenaanpak.reports.models import QuarterCount, Report
@@ -96,12 +127,26 @@ def test_an_outage_logs_one_line_a_minute_not_a_traceback_per_request():
             except OperationalError as error:
                 raise RuntimeError("wrapped") from error
         except RuntimeError:
-            records.append(logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Service Unavailable: %s",
-                                             ("/vragen/",), sys.exc_info()))
+            records.append(
+                logging.LogRecord(
+                    "django.request",
+                    logging.ERROR,
+                    __file__,
+                    1,
+                    "Service Unavailable: %s",
+                    ("/vragen/",),
+                    sys.exc_info(),
+                )
+            )
     passed = [record for record in records if gate.filter(record)]
     assert len(passed) == 1 and passed[0].exc_info is None
-    assert passed[0].getMessage() == "database unavailable (OperationalError); 0 similar error(s) suppressed in the last minute"
-    other = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "something else", (), None)
+    assert (
+        passed[0].getMessage()
+        == "database unavailable (OperationalError); 0 similar error(s) suppressed in the last minute"
+    )
+    other = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "something else", (), None
+    )
     assert gate.filter(other)  # other errors pass as before
 
 

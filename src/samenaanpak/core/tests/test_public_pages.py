@@ -31,8 +31,18 @@ PUBLIC_URLS = [
 class ResourceCollector(HTMLParser):
     """Collects URLs the browser would fetch by itself (not plain <a> links)."""
 
-    FETCHING = {"script": "src", "img": "src", "iframe": "src", "frame": "src", "embed": "src",
-                "source": "src", "video": "src", "audio": "src", "object": "data", "link": "href"}
+    FETCHING = {
+        "script": "src",
+        "img": "src",
+        "iframe": "src",
+        "frame": "src",
+        "embed": "src",
+        "source": "src",
+        "video": "src",
+        "audio": "src",
+        "object": "data",
+        "link": "href",
+    }
 
     def __init__(self):
         super().__init__()
@@ -54,7 +64,9 @@ class ResourceCollector(HTMLParser):
 def fetched_resources(html: str) -> list[str]:
     parser = ResourceCollector()
     parser.feed(html)
-    inline_css = re.findall(r"url\(([^)]+)\)", " ".join(re.findall(r"<style[^>]*>(.*?)</style>", html, re.S)))
+    inline_css = re.findall(
+        r"url\(([^)]+)\)", " ".join(re.findall(r"<style[^>]*>(.*?)</style>", html, re.S))
+    )
     return parser.urls + inline_css
 
 
@@ -91,9 +103,17 @@ def test_home_has_entry_points_crisis_block_and_contacts(client, nijkerk):
     html = client.get("/").content.decode()
     for title in ("Ik zoek hulp", "Ik wil iets melden", "Ik heb een vraag", "Het plan", "Denk mee"):
         assert title in html
-    for href in ('href="/hulp/"', 'href="/melden/"', 'href="/vragen/"', 'href="/plan-van-aanpak/"', 'href="/denk-mee/"'):
+    for href in (
+        'href="/hulp/"',
+        'href="/melden/"',
+        'href="/vragen/"',
+        'href="/plan-van-aanpak/"',
+        'href="/denk-mee/"',
+    ):
         assert href in html
-    assert 'href="tel:112"' in html and 'href="tel:08000113"' in html and 'href="tel:08000432"' in html
+    assert (
+        'href="tel:112"' in html and 'href="tel:08000113"' in html and 'href="tel:08000432"' in html
+    )
     assert 'href="tel:0612989357"' in html and "Lianne van Egmond" in html
     assert "Laatste nieuws" in html
 
@@ -106,7 +126,9 @@ def test_plan_page_tells_the_story_and_shows_progress(client, nijkerk):
     assert html.count('class="utrecht-ordered-list__item"') == 11  # the eleven aims
     assert "<table" in html and "<svg" in html and "<script" not in html
     # Preventie: one example action in progress at 40%, one planned -> mean 20%
-    row = re.search(r'href="/denktanks/preventie/">Preventie</a></th>(.*?)</tr>', html, re.S).group(1)
+    row = re.search(r'href="/denktanks/preventie/">Preventie</a></th>(.*?)</tr>', html, re.S).group(
+        1
+    )
     cells = re.findall(r">(\d+%?)</td>", row)
     assert cells == ["1", "1", "0", "0", "20%"]
 
@@ -114,9 +136,15 @@ def test_plan_page_tells_the_story_and_shows_progress(client, nijkerk):
 @pytest.mark.django_db
 def test_contact_page_shows_policy_officer_and_contact_persons(client, nijkerk):
     html = client.get("/contact/").content.decode()
-    assert "Vinita Simonse" in html and 'href="mailto:V.Simonse@nijkerk.eu"' in html and 'href="tel:14033"' in html
+    assert (
+        "Vinita Simonse" in html
+        and 'href="mailto:V.Simonse@nijkerk.eu"' in html
+        and 'href="tel:14033"' in html
+    )
     assert html.count('href="tel:06') == 4
-    assert 'href="https://www.facebook.com/gemeentenijkerk"' in html  # a plain link, nothing embedded
+    assert (
+        'href="https://www.facebook.com/gemeentenijkerk"' in html
+    )  # a plain link, nothing embedded
 
 
 @pytest.mark.django_db
@@ -132,7 +160,11 @@ def test_500_page_is_static_and_dutch():
     from django.template.loader import get_template
 
     html = get_template("500.html").render({})
-    assert "Er ging iets mis" in html and "{%" not in html and "http" not in html.replace('href="tel:', "")
+    assert (
+        "Er ging iets mis" in html
+        and "{%" not in html
+        and "http" not in html.replace('href="tel:', "")
+    )
 
 
 @pytest.mark.django_db
@@ -175,7 +207,10 @@ def test_health_reports_database_and_cache(client):
 def test_robots_sitemap_and_security_txt(client, nijkerk, settings):
     settings.SITE_URL = "https://samenaanpak.example.nl"
     robots = client.get("/robots.txt").content.decode()
-    assert "Disallow: /beheer/" in robots and "Sitemap: https://samenaanpak.example.nl/sitemap.xml" in robots
+    assert (
+        "Disallow: /beheer/" in robots
+        and "Sitemap: https://samenaanpak.example.nl/sitemap.xml" in robots
+    )
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "/denktanks/preventie/" in sitemap
     security = client.get("/.well-known/security.txt").content.decode()
@@ -207,9 +242,14 @@ def test_language_switch_sets_cookie_and_stays_on_site(client, nijkerk):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/", "/plan-van-aanpak/", "/denktanks/preventie/", "/nieuws/"])
-def test_public_pages_stay_within_query_budget(client, nijkerk, django_assert_max_num_queries, settings, url):
+def test_public_pages_stay_within_query_budget(
+    client, nijkerk, django_assert_max_num_queries, settings, url
+):
     # Production keeps its cache in Redis; the database-table cache of development would count here.
-    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     client.get(url)  # warm Wagtail's per-site caches as a running server has them
     with django_assert_max_num_queries(15):
         assert client.get(url).status_code == 200
@@ -217,22 +257,29 @@ def test_public_pages_stay_within_query_budget(client, nijkerk, django_assert_ma
 
 @pytest.mark.django_db
 def test_browser_language_does_not_switch_the_site_to_english(client, nijkerk):
-    html = client.get("/denktanks/preventie/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    html = client.get(
+        "/denktanks/preventie/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    ).content.decode()
     assert '<html lang="nl"' in html and "januari 2016" in html
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("url", "current"), [
-    ("/", [("Home", "page")]),
-    ("/denktanks/", [("Denktanks", "page")]),
-    ("/denktanks/preventie/", [("Denktanks", "true")]),
-    ("/plan-van-aanpak/", [("Plan van aanpak", "page")]),
-    ("/melden/", []),
-])
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [
+        ("/", [("Home", "page")]),
+        ("/denktanks/", [("Denktanks", "page")]),
+        ("/denktanks/preventie/", [("Denktanks", "true")]),
+        ("/plan-van-aanpak/", [("Plan van aanpak", "page")]),
+        ("/melden/", []),
+    ],
+)
 def test_the_menu_marks_only_the_section_the_visitor_is_in(client, nijkerk, url, current):
     """Every menu item carried aria-current on every page but home: screen readers heard four current pages."""
     nav = client.get(url).content.decode().split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
-    marked = re.findall(r'<a class="sa-nav__link" href="[^"]*" aria-current="(\w+)">([^<]+)</a>', nav)
+    marked = re.findall(
+        r'<a class="sa-nav__link" href="[^"]*" aria-current="(\w+)">([^<]+)</a>', nav
+    )
     assert [(title, value) for value, title in marked] == current
 
 
@@ -276,7 +323,9 @@ def test_search_skips_hidden_offers_and_unpublished_faq(client, nijkerk):
 
 
 @pytest.mark.django_db
-def test_search_query_count_does_not_grow_with_hits(client, nijkerk, django_capture_on_commit_callbacks):
+def test_search_query_count_does_not_grow_with_hits(
+    client, nijkerk, django_capture_on_commit_callbacks
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -291,7 +340,9 @@ def test_search_query_count_does_not_grow_with_hits(client, nijkerk, django_capt
     before = count()
     with django_capture_on_commit_callbacks(execute=True):
         for i in range(15):
-            HelpOffer.objects.create(name=f"Zoekproef {i}", description="Zoekproef", kind=HelpOffer.Kind.WEBSITE)
+            HelpOffer.objects.create(
+                name=f"Zoekproef {i}", description="Zoekproef", kind=HelpOffer.Kind.WEBSITE
+            )
             FaqEntry.objects.create(question=f"Zoekproef {i}?", answer="Zoekproef", published=True)
     html = client.get("/zoeken/", {"q": "zoekproef drugs"}).content.decode()
     assert "Zoekproef 3" in html or "pagina=2" in html

@@ -38,8 +38,11 @@ def _nginx_record(var_dir) -> str:
     import hashlib
     import tempfile
 
-    return os.path.join(tempfile.gettempdir(),
-                        f"samenaanpak-nginx-{hashlib.sha256(bytes(var_dir.resolve())).hexdigest()[:12]}", "nginx.pgid")
+    return os.path.join(
+        tempfile.gettempdir(),
+        f"samenaanpak-nginx-{hashlib.sha256(bytes(var_dir.resolve())).hexdigest()[:12]}",
+        "nginx.pgid",
+    )
 
 
 def _nginx_group(var_dir) -> int | None:
@@ -55,7 +58,9 @@ def _group_members(group: int) -> list[int]:
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
-            if os.getpgid(int(pid)) == group and state != "Z":  # a zombie waits for its reaper, it runs nothing
+            if (
+                os.getpgid(int(pid)) == group and state != "Z"
+            ):  # a zombie waits for its reaper, it runs nothing
                 members.append(int(pid))
         except OSError:
             continue
@@ -82,14 +87,26 @@ def test_killed_processes_come_back_and_slow_clients_do_not_block(meldpunt, tmp_
     if not shutil.which("nginx") and not os.path.exists("/usr/sbin/nginx"):
         pytest.fail("make serve needs nginx: apt-get install nginx-light (.ci/run installs it)")
     port, var_dir = free_port(), tmp_path / "var"
-    env = {**os.environ, **production_env(tmp_path, port), "DATABASE_URL": database_url(tmp_path),
-           "VAR_DIR": str(var_dir), "PORT": str(port), "WEB_WORKERS": "1",
-           "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}:/usr/sbin"}
+    env = {
+        **os.environ,
+        **production_env(tmp_path, port),
+        "DATABASE_URL": database_url(tmp_path),
+        "VAR_DIR": str(var_dir),
+        "PORT": str(port),
+        "WEB_WORKERS": "1",
+        "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}:/usr/sbin",
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.pop("TRUSTED_CLIENT_IP_HEADER", None)
     log = open(tmp_path / "serve.log", "wb")
-    serve = subprocess.Popen([sys.executable, "scripts/serve.py"], cwd=ROOT, env=env, stdout=log,
-                             stderr=subprocess.STDOUT, start_new_session=True)
+    serve = subprocess.Popen(
+        [sys.executable, "scripts/serve.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         assert _wait(lambda: _status(port) == 200), (tmp_path / "serve.log").read_text()[-3000:]
 
@@ -111,13 +128,17 @@ def test_killed_processes_come_back_and_slow_clients_do_not_block(meldpunt, tmp_
             [old] = [pid for pid in _pids(pattern, var_dir) if os.getppid() != pid][:1] or [None]
             assert old, pattern
             os.kill(old, signal.SIGKILL)
-            assert _wait(lambda: any(pid != old for pid in _pids(pattern, var_dir))), pattern
+            assert _wait(
+                lambda old=old, pattern=pattern: any(pid != old for pid in _pids(pattern, var_dir))
+            ), pattern
         assert _wait(lambda: _status(port) == 200), "the site did not come back"
 
         # nginx's master killed: its workers kept the port, and every new master failed to bind.
         group = _nginx_group(var_dir)
         os.kill(group, signal.SIGKILL)
-        assert _wait(lambda: _nginx_group(var_dir) not in (None, group) and _status(port) == 200), "nginx"
+        assert _wait(lambda: _nginx_group(var_dir) not in (None, group) and _status(port) == 200), (
+            "nginx"
+        )
         assert not _group_members(group), "the old master's workers are still there"
         assert serve.poll() is None
     finally:

@@ -37,7 +37,9 @@ print(json.dumps(result))
 """
 
 
-def test_sqlite_files_are_private_and_each_erasure_empties_the_wal(client, meldpunt, tmp_path, settings):
+def test_sqlite_files_are_private_and_each_erasure_empties_the_wal(
+    client, meldpunt, tmp_path, settings
+):
     from samenaanpak.core.models import OutgoingEmail
     from samenaanpak.questions.models import Question, QuestionEvent
     from samenaanpak.questions.status import Status
@@ -49,11 +51,22 @@ def test_sqlite_files_are_private_and_each_erasure_empties_the_wal(client, meldp
     long_ago = timezone.now() - datetime.timedelta(days=800)
     question = Question.objects.create(text="Vraag", name="Piet Kanarie", email="piet@example.org")
     QuestionEvent.objects.create(question=question, status=Status.CLOSED, created_at=long_ago)
-    old_mail = OutgoingEmail.objects.create(to="oud@example.org", subject="s", body="b", purpose="test",
-                                            status=OutgoingEmail.Status.SENT)
+    old_mail = OutgoingEmail.objects.create(
+        to="oud@example.org",
+        subject="s",
+        body="b",
+        purpose="test",
+        status=OutgoingEmail.Status.SENT,
+    )
     OutgoingEmail.objects.filter(pk=old_mail.pk).update(created_at=long_ago)
-    OutgoingEmail.objects.create(to="melder@example.org", subject="s", body="b", purpose="melding-reactie",
-                                         erase_recipient_when_sent=True, next_attempt_at=timezone.now())
+    OutgoingEmail.objects.create(
+        to="melder@example.org",
+        subject="s",
+        body="b",
+        purpose="melding-reactie",
+        erase_recipient_when_sent=True,
+        next_attempt_at=timezone.now(),
+    )
     submit(client, description="Te verwijderen melding")
     report = Report.objects.get()
     report.status = "afgehandeld"
@@ -63,7 +76,9 @@ def test_sqlite_files_are_private_and_each_erasure_empties_the_wal(client, meldp
     url = database_url(tmp_path)  # a new file, created under the usual umask (0644)
     env = {**os.environ, "DATABASE_URL": url, "VAR_DIR": str(tmp_path / "var"), "REDIS_URL": ""}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    run = subprocess.run([sys.executable, "-c", JOBS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", JOBS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads(run.stdout.strip().splitlines()[-1])
 
@@ -73,5 +88,8 @@ def test_sqlite_files_are_private_and_each_erasure_empties_the_wal(client, meldp
     assert result["reports"]["said"].startswith("reports: 1 report(s) deleted")
     for job, outcome in result.items():
         assert {suffix: mode for suffix, (mode, _) in outcome["files"].items()} == {
-            "": "0o600", "-wal": "0o600", "-shm": "0o600"}, job
+            "": "0o600",
+            "-wal": "0o600",
+            "-shm": "0o600",
+        }, job
         assert outcome["files"]["-wal"][1] == 0, (job, outcome)  # the erased pages left the WAL

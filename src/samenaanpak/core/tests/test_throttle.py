@@ -26,7 +26,9 @@ def clock(monkeypatch):
     """Moves time.time() and timezone.now() together."""
     state = {"now": T0}
     monkeypatch.setattr(time, "time", lambda: state["now"])
-    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime.fromtimestamp(state["now"], datetime.UTC))
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime.fromtimestamp(state["now"], datetime.UTC)
+    )
 
     def advance(seconds):
         state["now"] += seconds
@@ -105,11 +107,19 @@ def test_the_throttle_alias_is_not_the_page_cache():
 
 # --- over HTTP -----------------------------------------------------------------------------------
 
+
 def _question(client, **extra):
     from samenaanpak.core.public_forms import start_token
 
-    data = {"text": "Waar vind ik hulp?", "topic": "hulp", "name": "", "email": "", "consent": "on", "website": "",
-            "started": start_token(time.time() - 60)}
+    data = {
+        "text": "Waar vind ik hulp?",
+        "topic": "hulp",
+        "name": "",
+        "email": "",
+        "consent": "on",
+        "website": "",
+        "started": start_token(time.time() - 60),
+    }
     return client.post("/vragen/", data, **extra)
 
 
@@ -129,18 +139,41 @@ def test_login_lockout_survives_a_flood_of_anonymous_receipt_lookups(nijkerk, se
     UserFactory(username="beleid")
     staff = Client(REMOTE_ADDR="192.0.2.10")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        staff.post("/beheer/account/login/", {"login_view-current_step": "auth", "auth-username": "beleid",
-                                              "auth-password": "fout-wachtwoord-1"})
-    assert staff.post("/beheer/account/login/", {"login_view-current_step": "auth", "auth-username": "beleid",
-                                                 "auth-password": "fout-wachtwoord-1"}).status_code == 429
+        staff.post(
+            "/beheer/account/login/",
+            {
+                "login_view-current_step": "auth",
+                "auth-username": "beleid",
+                "auth-password": "fout-wachtwoord-1",
+            },
+        )
+    assert (
+        staff.post(
+            "/beheer/account/login/",
+            {
+                "login_view-current_step": "auth",
+                "auth-username": "beleid",
+                "auth-password": "fout-wachtwoord-1",
+            },
+        ).status_code
+        == 429
+    )
     from django.core.cache import cache
 
     for number in range(400):  # other traffic filling the page cache
         cache.set(f"page-{number}", "x" * 100, 600)
     for number in range(40):
-        Client(REMOTE_ADDR=f"198.51.100.{number}").post("/melden/mijn-melding/", {"receipt": "7KQ2-M9XD-4HTE-PB31-ZW8C"})
-    again = staff.post("/beheer/account/login/", {"login_view-current_step": "auth", "auth-username": "beleid",
-                                                  "auth-password": "een-lang-wachtwoord-123"})
+        Client(REMOTE_ADDR=f"198.51.100.{number}").post(
+            "/melden/mijn-melding/", {"receipt": "7KQ2-M9XD-4HTE-PB31-ZW8C"}
+        )
+    again = staff.post(
+        "/beheer/account/login/",
+        {
+            "login_view-current_step": "auth",
+            "auth-username": "beleid",
+            "auth-password": "een-lang-wachtwoord-123",
+        },
+    )
     assert again.status_code == 429
 
 
@@ -148,11 +181,23 @@ def test_lockout_by_user_name_from_another_address_does_not_lock_the_owner_out(n
     UserFactory(username="beleid")
     attacker = Client(REMOTE_ADDR="203.0.113.5")
     for _ in range(settings.AXES_FAILURE_LIMIT + 2):
-        attacker.post("/beheer/account/login/", {"login_view-current_step": "auth", "auth-username": "beleid",
-                                                 "auth-password": "fout-wachtwoord-1"})
+        attacker.post(
+            "/beheer/account/login/",
+            {
+                "login_view-current_step": "auth",
+                "auth-username": "beleid",
+                "auth-password": "fout-wachtwoord-1",
+            },
+        )
     owner = Client(REMOTE_ADDR="192.0.2.10")
-    response = owner.post("/beheer/account/login/", {"login_view-current_step": "auth", "auth-username": "beleid",
-                                                     "auth-password": "een-lang-wachtwoord-123"})
+    response = owner.post(
+        "/beheer/account/login/",
+        {
+            "login_view-current_step": "auth",
+            "auth-username": "beleid",
+            "auth-password": "een-lang-wachtwoord-123",
+        },
+    )
     assert response.status_code != 429
 
 
@@ -163,7 +208,9 @@ def test_password_reset_mail_is_limited_and_goes_through_the_outbox(nijkerk):
     client = Client(REMOTE_ADDR="203.0.113.9")
     for _ in range(10):
         response = client.post("/beheer/password_reset/", {"email": "beleid@example.org"})
-        assert response.status_code == 302  # the same answer every time: it tells nobody who has an account
+        assert (
+            response.status_code == 302
+        )  # the same answer every time: it tells nobody who has an account
     mails = OutgoingEmail.objects.filter(purpose="wachtwoord-herstel")
     assert mails.count() == 3 and {mail.to for mail in mails} == {"beleid@example.org"}
     assert "/beheer/password_reset/confirm/" in mails.first().body
@@ -175,12 +222,24 @@ def test_behind_the_proxy_one_visitors_failures_do_not_lock_out_the_others(nijke
     UserFactory(username="beleid")
     attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.1")
     for _ in range(settings.AXES_FAILURE_LIMIT + 1):
-        last = attacker.post("/beheer/account/login/", {"login_view-current_step": "auth", "auth-username": "beleid",
-                                                        "auth-password": "fout-wachtwoord-1"})
+        last = attacker.post(
+            "/beheer/account/login/",
+            {
+                "login_view-current_step": "auth",
+                "auth-username": "beleid",
+                "auth-password": "fout-wachtwoord-1",
+            },
+        )
     assert last.status_code == 429
     owner = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="192.0.2.10")
-    response = owner.post("/beheer/account/login/", {"login_view-current_step": "auth", "auth-username": "beleid",
-                                                     "auth-password": "een-lang-wachtwoord-123"})
+    response = owner.post(
+        "/beheer/account/login/",
+        {
+            "login_view-current_step": "auth",
+            "auth-username": "beleid",
+            "auth-password": "een-lang-wachtwoord-123",
+        },
+    )
     assert response.status_code != 429
 
 
@@ -190,5 +249,10 @@ def test_an_ipv6_visitor_counts_as_its_64(rf):
     first = rf.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
     second = rf.get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::99")
     other = rf.get("/", REMOTE_ADDR="2001:db8:1:3::1")
-    assert client_address(first) == client_address(second) == "2001:db8:1:2::/64" != client_address(other)
+    assert (
+        client_address(first)
+        == client_address(second)
+        == "2001:db8:1:2::/64"
+        != client_address(other)
+    )
     assert client_address(rf.get("/", REMOTE_ADDR="::ffff:198.51.100.7")) == "198.51.100.7"

@@ -14,8 +14,18 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samenaanpak.tests.factories import UserFactory
-from samenaanpak.tests.two_factor import (LOGIN, PASSWORD, SETUP, code_step, enrol, finish_setup, open_setup,
-                                          password_step, secret_of, secret_on)
+from samenaanpak.tests.two_factor import (
+    LOGIN,
+    PASSWORD,
+    SETUP,
+    code_step,
+    enrol,
+    finish_setup,
+    open_setup,
+    password_step,
+    secret_of,
+    secret_on,
+)
 
 
 def signed_in_user_id(client):
@@ -69,13 +79,23 @@ def test_the_password_alone_cannot_add_a_second_device(client, victim):
 @pytest.mark.django_db
 def test_the_password_alone_cannot_change_email_or_password(client, victim):
     attack_with_password(client)
-    client.post("/beheer/account/", {
-        "name_email-first_name": "Aanvaller", "name_email-last_name": "X", "name_email-email": "aanvaller@example.org",
-        "locale-preferred_language": "nl", "locale-current_time_zone": "Europe/Amsterdam",
-        "theme-theme": "system", "theme-density": "default", "theme-contrast": "system", "theme-keyboard_shortcuts": "on",
-        "password-old_password": PASSWORD, "password-new_password1": "van-de-aanvaller-2026",
-        "password-new_password2": "van-de-aanvaller-2026",
-    })
+    client.post(
+        "/beheer/account/",
+        {
+            "name_email-first_name": "Aanvaller",
+            "name_email-last_name": "X",
+            "name_email-email": "aanvaller@example.org",
+            "locale-preferred_language": "nl",
+            "locale-current_time_zone": "Europe/Amsterdam",
+            "theme-theme": "system",
+            "theme-density": "default",
+            "theme-contrast": "system",
+            "theme-keyboard_shortcuts": "on",
+            "password-old_password": PASSWORD,
+            "password-new_password1": "van-de-aanvaller-2026",
+            "password-new_password2": "van-de-aanvaller-2026",
+        },
+    )
     victim.refresh_from_db()
     assert victim.email == "beleid@example.org"
     assert victim.check_password(PASSWORD)
@@ -86,9 +106,17 @@ def test_a_user_without_a_device_may_only_set_one_up(client):
     user = UserFactory(username="nieuw", is_superuser=True, is_staff=True)
     password_step(client, "nieuw")
     assert signed_in_user_id(client) == str(user.pk)
-    for url in ("/beheer/", "/beheer/pages/", "/beheer/account/", "/beheer/account/two_factor/",
-                "/beheer/account/two_factor/backup/tokens/", "/beheer/password_reset/", "/beheer/meldpunt/",
-                "/", "/vragen/"):
+    for url in (
+        "/beheer/",
+        "/beheer/pages/",
+        "/beheer/account/",
+        "/beheer/account/two_factor/",
+        "/beheer/account/two_factor/backup/tokens/",
+        "/beheer/password_reset/",
+        "/beheer/meldpunt/",
+        "/",
+        "/vragen/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(SETUP), url
     response = client.post("/beheer/account/", {"name_email-email": "ander@example.org"})
@@ -154,11 +182,14 @@ def test_exempt_paths_are_exact(client):
     page, where the email address and password are changed)."""
     UserFactory(username="nieuw", is_superuser=True, is_staff=True)
     password_step(client, "nieuw")
-    for url in ("/beheer/account/", "/beheer/account/two_factor/disable/", "/beheer/sprite/x/",
-                "/beheer/account/two_factor/setup/complete/"):
+    for url in (
+        "/beheer/account/",
+        "/beheer/account/two_factor/disable/",
+        "/beheer/sprite/x/",
+        "/beheer/account/two_factor/setup/complete/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(SETUP), url
-
 
 
 @pytest.mark.django_db
@@ -166,10 +197,13 @@ def test_a_wrong_code_is_explained_in_dutch(client, victim):
     password_step(client, "beleid")
     response = client.post(LOGIN, {"login_view-current_step": "token", "token-otp_token": "000000"})
     page = response.content.decode()
-    assert response.status_code == 200 and "Deze code klopt niet" in page and "Invalid token" not in page
+    assert (
+        response.status_code == 200
+        and "Deze code klopt niet" in page
+        and "Invalid token" not in page
+    )
     assert 'for="id_token-otp_token"' in page and "Code uit uw app" in page
     assert signed_in_user_id(client) is None
-
 
 
 @pytest.mark.django_db
@@ -181,8 +215,13 @@ def test_a_password_reset_signs_nobody_in_and_the_code_is_still_asked(client, vi
     body = OutgoingEmail.objects.get(purpose="wachtwoord-herstel").body  # through the outbox
     link = re.search(r"https?://[^/\s]+(/beheer/password_reset/confirm/\S+)", body).group(1)
     form_url = client.get(link)["Location"]
-    response = client.post(form_url, {"new_password1": "een-ander-wachtwoord-2026",
-                                      "new_password2": "een-ander-wachtwoord-2026"})
+    response = client.post(
+        form_url,
+        {
+            "new_password1": "een-ander-wachtwoord-2026",
+            "new_password2": "een-ander-wachtwoord-2026",
+        },
+    )
     assert response.status_code == 302 and signed_in_user_id(client) is None
     response = password_step(client, "beleid", "een-ander-wachtwoord-2026")
     assert response.status_code == 200 and "token-otp_token" in response.content.decode()

@@ -12,8 +12,11 @@ LIST_URL = reverse("wagtailsnippets_help_helpoffer:list")
 
 
 def mark_checked_url(*offers):
-    return reverse("wagtail_bulk_action", args=["help", "helpoffer", "gecontroleerd"]) + "?" + "&".join(
-        f"id={offer.pk}" for offer in offers)
+    return (
+        reverse("wagtail_bulk_action", args=["help", "helpoffer", "gecontroleerd"])
+        + "?"
+        + "&".join(f"id={offer.pk}" for offer in offers)
+    )
 
 
 @pytest.fixture
@@ -51,7 +54,9 @@ def test_mark_checked_today_sets_the_date_after_confirmation(editor):
     confirm = editor.get(url)  # a GET only asks
     assert confirm.status_code == 200
     assert "Ja, vandaag gecontroleerd" in confirm.content.decode()
-    assert set(HelpOffer.objects.values_list("last_checked", flat=True)) == {datetime.date(2020, 1, 1)}
+    assert set(HelpOffer.objects.values_list("last_checked", flat=True)) == {
+        datetime.date(2020, 1, 1)
+    }
 
     response = editor.post(url, {"next": LIST_URL}, follow=True)
     assert response.status_code == 200

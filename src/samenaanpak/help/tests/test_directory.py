@@ -18,10 +18,18 @@ def test_loader_turns_contact_persons_into_offers_and_adds_examples(nijkerk):
     assert page.url == "/hulp/" and page.show_in_menus
     local = HelpOffer.objects.filter(kind=HelpOffer.Kind.LOCAL_PERSON)
     assert sorted(local.values_list("name", flat=True)) == [
-        "Esther van den Hof", "Jan Bjsterbosch", "Kristel Kreijne", "Lianne van Egmond"]
+        "Esther van den Hof",
+        "Jan Bjsterbosch",
+        "Kristel Kreijne",
+        "Lianne van Egmond",
+    ]
     examples = HelpOffer.objects.filter(is_example=True)
-    assert {"113 Zelfmoordpreventie", "De Kindertelefoon", "Drugs Infolijn", "Jellinek Adviespunt"} <= set(
-        examples.values_list("name", flat=True))
+    assert {
+        "113 Zelfmoordpreventie",
+        "De Kindertelefoon",
+        "Drugs Infolijn",
+        "Jellinek Adviespunt",
+    } <= set(examples.values_list("name", flat=True))
     assert all(offer.last_checked for offer in examples)
     assert local.first().audiences.filter(slug="ouders").exists()  # many-to-many saved
 
@@ -39,7 +47,9 @@ def test_directory_lists_offers_with_crisis_block_and_tel_links(client, nijkerk)
     assert 'href="tel:0612989357"' in html and 'href="tel:08000113"' in html
     # Only our own files, no inline script (the CSP allows scripts from our origin only).
     scripts = re.findall(r"<script[^>]*>", html)
-    assert scripts and all(re.fullmatch(r'<script src="/static/js/[\w.-]+\.js" defer>', tag) for tag in scripts)
+    assert scripts and all(
+        re.fullmatch(r'<script src="/static/js/[\w.-]+\.js" defer>', tag) for tag in scripts
+    )
 
 
 @pytest.mark.django_db
@@ -47,7 +57,11 @@ def test_directory_lists_offers_with_crisis_block_and_tel_links(client, nijkerk)
     "query, expected_names, unexpected_names",
     [
         ({"voor": "professionals"}, {"Drugs Infolijn"}, {"Lianne van Egmond", "De Kindertelefoon"}),
-        ({"onderwerp": "alcohol"}, {"Jellinek Adviespunt", "De Kindertelefoon"}, {"Lianne van Egmond"}),
+        (
+            {"onderwerp": "alcohol"},
+            {"Jellinek Adviespunt", "De Kindertelefoon"},
+            {"Lianne van Egmond"},
+        ),
         ({"hoe": "chat"}, {"113 Zelfmoordpreventie"}, {"Drugs Infolijn", "Lianne van Egmond"}),
         ({"hoe": "persoonlijk"}, {"Lianne van Egmond"}, {"113 Zelfmoordpreventie"}),
         ({"gebied": "nijkerk"}, {"Kristel Kreijne"}, {"Jellinek Adviespunt"}),
@@ -67,15 +81,20 @@ def test_filters(client, nijkerk, query, expected_names, unexpected_names):
 @pytest.mark.django_db
 def test_filtered_list_keeps_choices_checked_and_shareable(client, nijkerk):
     html = client.get("/hulp/?voor=ouders&hoe=telefoon").content.decode()
-    assert re.search(r'value="ouders"[^>]*checked', html) and re.search(r'value="telefoon"[^>]*checked', html)
+    assert re.search(r'value="ouders"[^>]*checked', html) and re.search(
+        r'value="telefoon"[^>]*checked', html
+    )
     assert "Wis alle filters" in html
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "who, expected",
-    [("mijzelf", "voor=jongeren"), ("mijn-kind", "voor=ouders"),
-     ("iemand-anders", "voor=familie-en-vrienden&onderwerp=zorgen-om-een-ander")],
+    [
+        ("mijzelf", "voor=jongeren"),
+        ("mijn-kind", "voor=ouders"),
+        ("iemand-anders", "voor=familie-en-vrienden&onderwerp=zorgen-om-een-ander"),
+    ],
 )
 def test_guided_start_leads_to_filtered_list(client, nijkerk, who, expected):
     response = client.get("/hulp/", {"voor-wie": who})
@@ -84,8 +103,16 @@ def test_guided_start_leads_to_filtered_list(client, nijkerk, who, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["voor=bestaat-niet", "gebied=mars&hoe=duif", "anoniem=%00%01", "voor-wie=x",
-                                   "voor=" + "a" * 5000])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "voor=bestaat-niet",
+        "gebied=mars&hoe=duif",
+        "anoniem=%00%01",
+        "voor-wie=x",
+        "voor=" + "a" * 5000,
+    ],
+)
 def test_bad_filter_input_gives_a_normal_page(client, nijkerk, query):
     response = client.get("/hulp/?" + query)
     assert response.status_code == 200
@@ -113,30 +140,52 @@ def test_offer_page_shows_details_and_open_state(client, nijkerk):
 
 @pytest.mark.django_db
 def test_open_now_is_computed_on_the_server(client, nijkerk):
-    offer = HelpOffer.objects.create(name="Inloop test", description="x", kind=HelpOffer.Kind.WALK_IN)
+    offer = HelpOffer.objects.create(
+        name="Inloop test", description="x", kind=HelpOffer.Kind.WALK_IN
+    )
     now = timezone.localtime()
-    OpeningHours.objects.create(offer=offer, weekday=now.weekday(), opens=datetime.time(0, 0), closes=datetime.time(0, 0))
+    OpeningHours.objects.create(
+        offer=offer, weekday=now.weekday(), opens=datetime.time(0, 0), closes=datetime.time(0, 0)
+    )
     assert offer.is_open_at(timezone.now()) is True
     html = client.get(f"/hulp/aanbod/{offer.pk}/").content.decode()
     assert "nu open" in html
-    closed = HelpOffer.objects.create(name="Nooit open", description="x", kind=HelpOffer.Kind.WALK_IN)
-    OpeningHours.objects.create(offer=closed, weekday=(now.weekday() + 3) % 7, opens=datetime.time(9), closes=datetime.time(10))
+    closed = HelpOffer.objects.create(
+        name="Nooit open", description="x", kind=HelpOffer.Kind.WALK_IN
+    )
+    OpeningHours.objects.create(
+        offer=closed,
+        weekday=(now.weekday() + 3) % 7,
+        opens=datetime.time(9),
+        closes=datetime.time(10),
+    )
     assert "nu gesloten" in client.get(f"/hulp/aanbod/{closed.pk}/").content.decode()
 
 
 @pytest.mark.django_db
-def test_directory_query_count_does_not_grow_with_offers(client, nijkerk, settings, django_assert_max_num_queries):
-    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def test_directory_query_count_does_not_grow_with_offers(
+    client, nijkerk, settings, django_assert_max_num_queries
+):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     client.get("/hulp/")
     with django_assert_max_num_queries(15) as before:
         client.get("/hulp/?voor=jongeren")
     youth = Audience.objects.get(slug="jongeren")
     for i in range(30):
-        offer = HelpOffer.objects.create(name=f"Extra {i}", description="x", kind=HelpOffer.Kind.CHAT,
-                                         chat_url="https://example.org/")
+        offer = HelpOffer.objects.create(
+            name=f"Extra {i}",
+            description="x",
+            kind=HelpOffer.Kind.CHAT,
+            chat_url="https://example.org/",
+        )
         offer.audiences.add(youth)
         offer.save()
-        OpeningHours.objects.create(offer=offer, weekday=0, opens=datetime.time(9), closes=datetime.time(17))
+        OpeningHours.objects.create(
+            offer=offer, weekday=0, opens=datetime.time(9), closes=datetime.time(17)
+        )
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get("/hulp/?voor=jongeren")
 
@@ -152,14 +201,22 @@ def test_stale_offers_are_shown_to_editors(client, role_users, verified_login):
     assert "Drugs Infolijn" not in HelpOffer.objects.stale().values_list("name", flat=True)
 
     verified_login(client, role_users["redacteur"])
-    listing = client.get(reverse("wagtailsnippets_help_helpoffer:list") + "?stale=true").content.decode()
-    assert "Lianne van Egmond" in listing and "controleren!" in listing and "Drugs Infolijn" not in listing
+    listing = client.get(
+        reverse("wagtailsnippets_help_helpoffer:list") + "?stale=true"
+    ).content.decode()
+    assert (
+        "Lianne van Egmond" in listing
+        and "controleren!" in listing
+        and "Drugs Infolijn" not in listing
+    )
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "langer dan 6 maanden niet gecontroleerd" in dashboard
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role, allowed", [("redacteur", True), ("beheerder", True), ("denktank_preventie", False)])
+@pytest.mark.parametrize(
+    "role, allowed", [("redacteur", True), ("beheerder", True), ("denktank_preventie", False)]
+)
 def test_who_may_edit_help_offers(client, role_users, verified_login, role, allowed):
     verified_login(client, role_users[role])
     offer = HelpOffer.objects.first()
@@ -174,14 +231,20 @@ def test_parent_gets_advice_for_tonight_and_hours_with_next_opening(client, nijk
     monkeypatch.setattr(timezone, "now", lambda: tuesday_night)
     html = client.get("/hulp/?voor=ouders").content.decode()
     assert "Wat u vannacht kunt doen" in html and "bel 112" in html and "113" in html
-    assert html.index("sa-crisis") < html.index("Wat u vannacht kunt doen") < html.index('id="resultaten-titel"')
-    infolijn = html[html.index(">Drugs Infolijn<"):]
-    infolijn = infolijn[:infolijn.index("</li>")]
+    assert (
+        html.index("sa-crisis")
+        < html.index("Wat u vannacht kunt doen")
+        < html.index('id="resultaten-titel"')
+    )
+    infolijn = html[html.index(">Drugs Infolijn<") :]
+    infolijn = infolijn[: infolijn.index("</li>")]
     assert "ma t/m vr 9:00–17:00" in infolijn and "Weer open: morgen 9:00" in infolijn
     assert "Dag en nacht bereikbaar" in html  # 113
     # Filters fold away (results first on a phone); no guide for other visitors.
     assert '<details class="sa-filters" data-filters>' in html and "(1 gekozen)" in html
-    assert "Wat u vannacht kunt doen" not in client.get("/hulp/?voor=professionals").content.decode()
+    assert (
+        "Wat u vannacht kunt doen" not in client.get("/hulp/?voor=professionals").content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -207,7 +270,10 @@ def test_help_pages_offer_a_quick_exit_and_a_history_tip(client, nijkerk, path):
     if path == "offer":
         path = f"/hulp/aanbod/{HelpOffer.objects.get(name='Drugs Infolijn').pk}/"
     html = client.get(path).content.decode()
-    assert re.search(r'<a class="sa-quick-exit__link" href="https://www\.buienradar\.nl/" rel="noreferrer" '
-                     r'data-quick-exit>Snel weg', html)
+    assert re.search(
+        r'<a class="sa-quick-exit__link" href="https://www\.buienradar\.nl/" rel="noreferrer" '
+        r"data-quick-exit>Snel weg",
+        html,
+    )
     assert html.index("data-quick-exit") < html.index("<h1")  # reachable first
     assert "privévenster" in html and "geschiedenis van de browser" in html

@@ -21,7 +21,11 @@ def at(year, month, day, hour, minute=0):
         ([(SAT, T(22), T(2))], at(2026, 11, 28, 23, 30), True),  # Saturday night
         ([(SAT, T(22), T(2))], at(2026, 11, 29, 1, 59), True),  # after midnight, now Sunday
         ([(SAT, T(22), T(2))], at(2026, 11, 29, 2, 0), False),
-        ([(SUN, T(22), T(2))], at(2026, 11, 30, 0, 30), True),  # Sunday night into Monday (week wraps)
+        (
+            [(SUN, T(22), T(2))],
+            at(2026, 11, 30, 0, 30),
+            True,
+        ),  # Sunday night into Monday (week wraps)
         ([(MON, T(0), T(0))], at(2026, 11, 30, 23, 59), True),  # 00:00-00:00 is all day
         ([(MON, T(0), T(0))], at(2026, 12, 1, 0, 0), False),
         ([], at(2026, 11, 30, 12), False),
@@ -45,8 +49,12 @@ def test_uses_amsterdam_time_for_utc_moments_across_dst():
 def test_night_of_dst_change():
     # Saturday 22:00 - 04:00 over the night the clocks go back (an hour longer in real time).
     periods = [(SAT, T(22), T(4))]
-    assert is_open(periods, datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC))  # 02:30 CET
-    assert not is_open(periods, datetime.datetime(2026, 10, 25, 3, 30, tzinfo=datetime.UTC))  # 04:30 CET
+    assert is_open(
+        periods, datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC)
+    )  # 02:30 CET
+    assert not is_open(
+        periods, datetime.datetime(2026, 10, 25, 3, 30, tzinfo=datetime.UTC)
+    )  # 04:30 CET
 
 
 # next_opening / reopens_label: "Weer open: morgen 9:00" for an offer that is closed now.
@@ -59,7 +67,11 @@ WEEKDAYS_9_17 = [(day, T(9), T(17)) for day in range(5)]  # Monday to Friday
     [
         (at(2026, 12, 1, 23, 30), (2026, 12, 2, 9, 0), "Weer open: morgen 9:00"),  # Tuesday night
         (at(2026, 12, 2, 7, 0), (2026, 12, 2, 9, 0), "Weer open: vandaag 9:00"),  # Wednesday early
-        (at(2026, 12, 4, 17, 0), (2026, 12, 7, 9, 0), "Weer open: maandag 9:00"),  # Friday at closing time
+        (
+            at(2026, 12, 4, 17, 0),
+            (2026, 12, 7, 9, 0),
+            "Weer open: maandag 9:00",
+        ),  # Friday at closing time
         (at(2026, 12, 5, 23, 30), (2026, 12, 7, 9, 0), "Weer open: maandag 9:00"),  # Saturday night
         (at(2026, 12, 6, 23, 30), (2026, 12, 7, 9, 0), "Weer open: morgen 9:00"),  # Sunday night
     ],
@@ -87,7 +99,9 @@ def test_next_opening_across_dst_keeps_the_wall_clock_time():
     # Saturday 2026-03-28 23:30 CET; the clocks go forward that night. Open Sunday 9:00 CEST.
     moment = datetime.datetime(2026, 3, 28, 22, 30, tzinfo=datetime.UTC)
     opening = next_opening([(SUN, T(9), T(17))], moment)
-    assert opening == datetime.datetime(2026, 3, 29, 7, 0, tzinfo=datetime.UTC)  # 9:00 CEST, not 8:00 UTC
+    assert opening == datetime.datetime(
+        2026, 3, 29, 7, 0, tzinfo=datetime.UTC
+    )  # 9:00 CEST, not 8:00 UTC
     assert reopens_label(opening, moment) == "Weer open: morgen 9:00"
     # Autumn: Saturday 2026-10-24 23:30 CEST; the clocks go back. Open Monday 9:00 CET.
     moment = datetime.datetime(2026, 10, 24, 21, 30, tzinfo=datetime.UTC)
@@ -118,6 +132,8 @@ def test_hours_summary_groups_days_with_the_same_hours():
     periods = WEEKDAYS_9_17 + [(SAT, T(10), T(14)), (SUN, T(0), T(0))]
     assert hours_summary(periods) == ["ma t/m vr 9:00–17:00", "za 10:00–14:00", "zo hele dag"]
     assert hours_summary([(MON, T(19), T(21)), (TUE, T(19), T(21)), (4, T(19), T(21))]) == [
-        "ma en di 19:00–21:00", "vr 19:00–21:00"]
+        "ma en di 19:00–21:00",
+        "vr 19:00–21:00",
+    ]
     assert hours_summary([(day, T(11), T(21)) for day in range(7)]) == ["elke dag 11:00–21:00"]
     assert hours_summary([]) == []

@@ -32,7 +32,9 @@ def test_disallowed_transition_shows_dutch_error_and_keeps_history(editor):
     action = Action.objects.get(title="Informatieavond voor ouders en naasten")  # afgerond
     events_before = list(action.events.values_list("pk", flat=True))
     url = reverse("wagtailsnippets_plan_action:edit", args=[action.pk])
-    response = editor.post(url, form_data(action, new_status="gepland", new_progress="0", title="Nieuwe titel"))
+    response = editor.post(
+        url, form_data(action, new_status="gepland", new_progress="0", title="Nieuwe titel")
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "kan een actie niet naar" in html and "Afgerond" in html
@@ -55,10 +57,17 @@ def test_progress_not_matching_status_is_an_error_at_the_field(editor):
 def test_allowed_change_appends_row_with_author_and_note(editor, role_users):
     action = Action.objects.get(title="Lotgenotengroep na behandeling")
     url = reverse("wagtailsnippets_plan_action:edit", args=[action.pk])
-    response = editor.post(url, form_data(action, new_progress="70", note="Twaalf deelnemers", milestone_date="2016-03-01"))
+    response = editor.post(
+        url,
+        form_data(action, new_progress="70", note="Twaalf deelnemers", milestone_date="2016-03-01"),
+    )
     assert response.status_code == 302
     newest = action.events.first()
-    assert (newest.status, newest.progress, newest.note) == ("in_uitvoering", 70, "Twaalf deelnemers")
+    assert (newest.status, newest.progress, newest.note) == (
+        "in_uitvoering",
+        70,
+        "Twaalf deelnemers",
+    )
     assert newest.author == role_users["redacteur"] and str(newest.milestone_date) == "2016-03-01"
     assert action.events.count() == 3
 
@@ -76,10 +85,20 @@ def test_saving_without_status_change_adds_no_row(editor):
 @pytest.mark.django_db
 def test_creating_an_action_records_its_first_state(editor):
     goal = Goal.objects.first()
-    response = editor.post(reverse("wagtailsnippets_plan_action:add"), {
-        "goal": goal.pk, "title": "Nieuwe actie", "description": "", "start_date": "", "end_date": "",
-        "new_status": "gepland", "new_progress": "0", "note": "", "milestone_date": "",
-    })
+    response = editor.post(
+        reverse("wagtailsnippets_plan_action:add"),
+        {
+            "goal": goal.pk,
+            "title": "Nieuwe actie",
+            "description": "",
+            "start_date": "",
+            "end_date": "",
+            "new_status": "gepland",
+            "new_progress": "0",
+            "note": "",
+            "milestone_date": "",
+        },
+    )
     assert response.status_code == 302
     action = Action.objects.get(title="Nieuwe actie")
     assert action.events.get().status == "gepland"
@@ -89,9 +108,15 @@ def test_creating_an_action_records_its_first_state(editor):
 def test_think_tank_member_cannot_file_action_under_other_goal(client, role_users, verified_login):
     verified_login(client, role_users["denktank_preventie"])
     other_goal = Goal.objects.get(title="De meldingsbereidheid vergroten")
-    response = client.post(reverse("wagtailsnippets_plan_action:add"), {
-        "goal": other_goal.pk, "title": "Sluipactie", "new_status": "gepland", "new_progress": "0",
-    })
+    response = client.post(
+        reverse("wagtailsnippets_plan_action:add"),
+        {
+            "goal": other_goal.pk,
+            "title": "Sluipactie",
+            "new_status": "gepland",
+            "new_progress": "0",
+        },
+    )
     assert response.status_code == 200
     assert not Action.objects.filter(title="Sluipactie").exists()
 
@@ -99,7 +124,11 @@ def test_think_tank_member_cannot_file_action_under_other_goal(client, role_user
 @pytest.mark.django_db
 def test_think_tank_page_shows_actions_with_state(client, nijkerk):
     html = client.get("/denktanks/nazorg-familie-en-vrienden/").content.decode()
-    assert "Informatieavond voor ouders en naasten" in html and "Afgerond" in html and "100% klaar" in html
+    assert (
+        "Informatieavond voor ouders en naasten" in html
+        and "Afgerond" in html
+        and "100% klaar" in html
+    )
     assert "Lotgenotengroep na behandeling" in html and "20% klaar" in html
 
 

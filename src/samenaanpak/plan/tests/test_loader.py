@@ -24,7 +24,11 @@ def snapshot():
 def test_loader_creates_the_nijkerk_content(nijkerk):
     assert Site.objects.get(is_default_site=True).root_page.specific == HomePage.objects.get()
     assert [tt.slug for tt in ThinkTankPage.objects.order_by("path")] == [
-        "preventie", "nazorg-familie-en-vrienden", "behandeling", "aanbod"]
+        "preventie",
+        "nazorg-familie-en-vrienden",
+        "behandeling",
+        "aanbod",
+    ]
     assert Goal.objects.count() == 11
     assert all(goal.think_tank_id for goal in Goal.objects.all())
     assert ContactPerson.objects.count() == 4
@@ -33,7 +37,11 @@ def test_loader_creates_the_nijkerk_content(nijkerk):
     site_settings = SiteSettings.load()
     assert site_settings.policy_officer_name == "Vinita Simonse"
     assert site_settings.policy_officer_phone == "14033"
-    assert [block.value["dial"] for block in site_settings.crisis_numbers] == ["112", "08000113", "08000432"]
+    assert [block.value["dial"] for block in site_settings.crisis_numbers] == [
+        "112",
+        "08000113",
+        "08000432",
+    ]
     for think_tank in ThinkTankPage.objects.all():
         assert think_tank.group.name.startswith("Denktank ")
 
@@ -68,8 +76,14 @@ def test_loader_is_idempotent_and_keeps_editors_changes(nijkerk):
 @pytest.mark.django_db
 def test_think_tank_group_may_edit_only_its_own_page(nijkerk):
     group = Group.objects.get(name="Denktank Preventie")
-    pages = set(GroupPagePermission.objects.filter(group=group).values_list("page__slug", flat=True))
+    pages = set(
+        GroupPagePermission.objects.filter(group=group).values_list("page__slug", flat=True)
+    )
     assert pages == {"preventie"}
     assert not group.permissions.filter(codename="change_all_think_tanks").exists()
-    assert Group.objects.get(name="Redacteur").permissions.filter(codename="change_all_think_tanks").exists()
+    assert (
+        Group.objects.get(name="Redacteur")
+        .permissions.filter(codename="change_all_think_tanks")
+        .exists()
+    )
     assert Group.objects.get(name="Beheerder").permissions.count() == Permission.objects.count()

@@ -19,7 +19,9 @@ def _urls():
     return {
         "dashboard": reverse("wagtailadmin_home"),
         "page_edit_own_think_tank": reverse("wagtailadmin_pages:edit", args=[preventie.pk]),
-        "page_add_update_own_think_tank": reverse("wagtailadmin_pages:add", args=["plan", "updatepage", preventie.pk]),
+        "page_add_update_own_think_tank": reverse(
+            "wagtailadmin_pages:add", args=["plan", "updatepage", preventie.pk]
+        ),
         "page_edit_other_think_tank": reverse("wagtailadmin_pages:edit", args=[aanbod.pk]),
         "page_edit_home": reverse("wagtailadmin_pages:edit", args=[plan.pk]),
         "action_list": reverse("wagtailsnippets_plan_action:list"),
@@ -30,26 +32,28 @@ def _urls():
         "goal_list": reverse("wagtailsnippets_plan_goal:list"),
         "users": reverse("wagtailusers_users:index"),
         "groups": reverse("wagtailusers_groups:index"),
-        "site_settings": reverse("wagtailsettings:edit", args=["core", "sitesettings", SiteSettings.load().pk]),
+        "site_settings": reverse(
+            "wagtailsettings:edit", args=["core", "sitesettings", SiteSettings.load().pk]
+        ),
     }
 
 
 MATRIX = {
     #                                 anoniem redacteur denktank beheerder
-    "dashboard":                      (LOGIN, ALLOW, ALLOW, ALLOW),
-    "page_edit_own_think_tank":       (LOGIN, ALLOW, ALLOW, ALLOW),
+    "dashboard": (LOGIN, ALLOW, ALLOW, ALLOW),
+    "page_edit_own_think_tank": (LOGIN, ALLOW, ALLOW, ALLOW),
     "page_add_update_own_think_tank": (LOGIN, ALLOW, ALLOW, ALLOW),
-    "page_edit_other_think_tank":     (LOGIN, ALLOW, DENY, ALLOW),
-    "page_edit_home":                 (LOGIN, ALLOW, DENY, ALLOW),
-    "action_list":                    (LOGIN, ALLOW, ALLOW, ALLOW),
-    "action_add":                     (LOGIN, ALLOW, ALLOW, ALLOW),
-    "action_edit_own":                (LOGIN, ALLOW, ALLOW, ALLOW),
-    "action_edit_other":              (LOGIN, ALLOW, DENY, ALLOW),
-    "action_delete_other":            (LOGIN, ALLOW, DENY, ALLOW),
-    "goal_list":                      (LOGIN, ALLOW, DENY, ALLOW),
-    "users":                          (LOGIN, DENY, DENY, ALLOW),
-    "groups":                         (LOGIN, DENY, DENY, ALLOW),
-    "site_settings":                  (LOGIN, ALLOW, DENY, ALLOW),
+    "page_edit_other_think_tank": (LOGIN, ALLOW, DENY, ALLOW),
+    "page_edit_home": (LOGIN, ALLOW, DENY, ALLOW),
+    "action_list": (LOGIN, ALLOW, ALLOW, ALLOW),
+    "action_add": (LOGIN, ALLOW, ALLOW, ALLOW),
+    "action_edit_own": (LOGIN, ALLOW, ALLOW, ALLOW),
+    "action_edit_other": (LOGIN, ALLOW, DENY, ALLOW),
+    "action_delete_other": (LOGIN, ALLOW, DENY, ALLOW),
+    "goal_list": (LOGIN, ALLOW, DENY, ALLOW),
+    "users": (LOGIN, DENY, DENY, ALLOW),
+    "groups": (LOGIN, DENY, DENY, ALLOW),
+    "site_settings": (LOGIN, ALLOW, DENY, ALLOW),
 }
 ROLES = ["anoniem", "redacteur", "denktank_preventie", "beheerder"]
 
@@ -59,7 +63,9 @@ def outcome(response):
         return ALLOW
     if response.status_code == 302 and "/account/login/" in response["Location"]:
         return LOGIN
-    if response.status_code in (403, 404) or (response.status_code == 302 and response["Location"] == "/beheer/"):
+    if response.status_code in (403, 404) or (
+        response.status_code == 302 and response["Location"] == "/beheer/"
+    ):
         return DENY
     return f"unexpected {response.status_code} {response.get('Location', '')}"
 

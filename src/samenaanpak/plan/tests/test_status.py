@@ -1,7 +1,13 @@
 import pytest
 
 from samenaanpak.plan.models import Action, ActionEvent, progress_overview
-from samenaanpak.plan.status import TRANSITIONS, Status, TransitionError, check_transition, record_event
+from samenaanpak.plan.status import (
+    TRANSITIONS,
+    Status,
+    TransitionError,
+    check_transition,
+    record_event,
+)
 from samenaanpak.tests.factories import ActionFactory
 
 ALL = [None, *Status.values]
@@ -22,10 +28,18 @@ def test_transition_table_is_enforced(current, new):
 
 @pytest.mark.parametrize(
     "status, progress, code",
-    [(Status.PLANNED, 10, "planned_progress"), (Status.DONE, 90, "done_progress"), (Status.IN_PROGRESS, 101, "progress_range")],
+    [
+        (Status.PLANNED, 10, "planned_progress"),
+        (Status.DONE, 90, "done_progress"),
+        (Status.IN_PROGRESS, 101, "progress_range"),
+    ],
 )
 def test_progress_must_fit_the_status(status, progress, code):
-    current = {Status.PLANNED: None, Status.DONE: Status.IN_PROGRESS, Status.IN_PROGRESS: Status.PLANNED}[status]
+    current = {
+        Status.PLANNED: None,
+        Status.DONE: Status.IN_PROGRESS,
+        Status.IN_PROGRESS: Status.PLANNED,
+    }[status]
     with pytest.raises(TransitionError) as error:
         check_transition(current, status, progress)
     assert error.value.code == code
@@ -79,10 +93,15 @@ def test_progress_overview_query_count_is_constant(nijkerk, django_assert_num_qu
 
 
 @pytest.mark.django_db
-def test_think_tank_page_pages_through_many_actions(client, nijkerk, settings, django_assert_max_num_queries):
+def test_think_tank_page_pages_through_many_actions(
+    client, nijkerk, settings, django_assert_max_num_queries
+):
     from samenaanpak.plan.models import ThinkTankPage
 
-    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     goal = ThinkTankPage.objects.get(slug="preventie").goals.first()
     for _ in range(43):  # 2 examples + 43 = 45 actions
         record_event(ActionFactory(goal=goal), status=Status.PLANNED, progress=0)

@@ -14,8 +14,9 @@ from samenaanpak.tests.factories import UserFactory
 
 @pytest.fixture
 def question(nijkerk):
-    q = Question.objects.create(text="Hoe vaak komt de politie langs?", name="Piet", email="piet@example.org",
-                                consent=True)
+    q = Question.objects.create(
+        text="Hoe vaak komt de politie langs?", name="Piet", email="piet@example.org", consent=True
+    )
     QuestionEvent.objects.create(question=q, status=Status.NEW)
     return q
 
@@ -34,12 +35,12 @@ def edit_url(question):
 ROLES = ["anoniem", "redacteur", "denktank_preventie", "vragen", "beheerder"]
 MATRIX = {
     #                 anoniem  redacteur denktank vragen beheerder
-    "list":           ("login", "deny", "deny", "allow", "allow"),
-    "edit":           ("login", "deny", "deny", "allow", "allow"),
-    "add":            ("login", "deny", "deny", "deny", "deny"),
-    "faq_list":       ("login", "deny", "deny", "allow", "allow"),
-    "outbox":         ("login", "deny", "deny", "deny", "allow"),
-    "outbox_add":     ("login", "deny", "deny", "deny", "deny"),
+    "list": ("login", "deny", "deny", "allow", "allow"),
+    "edit": ("login", "deny", "deny", "allow", "allow"),
+    "add": ("login", "deny", "deny", "deny", "deny"),
+    "faq_list": ("login", "deny", "deny", "allow", "allow"),
+    "outbox": ("login", "deny", "deny", "deny", "allow"),
+    "outbox_add": ("login", "deny", "deny", "deny", "deny"),
 }
 
 
@@ -48,7 +49,9 @@ def outcome(response):
         return "allow"
     if response.status_code == 302 and "/account/login/" in response["Location"]:
         return "login"
-    if response.status_code in (403, 404) or (response.status_code == 302 and response["Location"] == "/beheer/"):
+    if response.status_code in (403, 404) or (
+        response.status_code == 302 and response["Location"] == "/beheer/"
+    ):
         return "deny"
     return f"unexpected {response.status_code}"
 
@@ -68,7 +71,8 @@ def test_permission_matrix(client, role_users, officer, verified_login, question
         "outbox_add": reverse("uitgaande_email:add"),
     }
     assert {view: outcome(client.get(url)) for view, url in urls.items()} == {
-        view: MATRIX[view][index] for view in urls}
+        view: MATRIX[view][index] for view in urls
+    }
 
 
 def post(client, question, **data):
@@ -81,7 +85,9 @@ def post(client, question, **data):
 def test_answering_emails_the_asker_and_records_history(client, officer, verified_login, question):
     verified_login(client, officer)
     assert "Piet" in client.get(edit_url(question)).content.decode()
-    response = post(client, question, answer="Twee keer per week.", new_status="beantwoord", make_faq="on")
+    response = post(
+        client, question, answer="Twee keer per week.", new_status="beantwoord", make_faq="on"
+    )
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.status == "beantwoord" and question.answered_at is not None
@@ -90,7 +96,10 @@ def test_answering_emails_the_asker_and_records_history(client, officer, verifie
     assert answer_mail.to == "piet@example.org" and "Twee keer per week." in answer_mail.body
     draft = FaqEntry.objects.get(source=question)
     assert not draft.published and draft.answer == "Twee keer per week."
-    assert "Hoe vaak komt de politie langs?" not in client.get("/vragen/veelgestelde-vragen/").content.decode()
+    assert (
+        "Hoe vaak komt de politie langs?"
+        not in client.get("/vragen/veelgestelde-vragen/").content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -98,7 +107,10 @@ def test_answered_status_needs_an_answer(client, officer, verified_login, questi
     verified_login(client, officer)
     html = post(client, question, new_status="beantwoord").content.decode()
     assert "Schrijf eerst het antwoord" in html
-    assert question.events.count() == 1 and not OutgoingEmail.objects.filter(purpose="antwoord-op-vraag").exists()
+    assert (
+        question.events.count() == 1
+        and not OutgoingEmail.objects.filter(purpose="antwoord-op-vraag").exists()
+    )
 
 
 @pytest.mark.django_db
@@ -117,16 +129,25 @@ def test_retention_erases_name_and_email_after_the_period(question, settings):
     call_command("run_daily_tasks", stdout=open("/dev/null", "w"))
     question.refresh_from_db()
     assert question.email == "piet@example.org"  # not yet
-    QuestionEvent.objects.filter(question=question).update(created_at=timezone.now() - datetime.timedelta(days=366))
+    QuestionEvent.objects.filter(question=question).update(
+        created_at=timezone.now() - datetime.timedelta(days=366)
+    )
     call_command("run_daily_tasks", stdout=open("/dev/null", "w"))
     question.refresh_from_db()
-    assert (question.name, question.email) == ("", "") and question.personal_data_erased_at is not None
-    assert question.text == "Hoe vaak komt de politie langs?"  # the question itself stays for the record
+    assert (question.name, question.email) == (
+        "",
+        "",
+    ) and question.personal_data_erased_at is not None
+    assert (
+        question.text == "Hoe vaak komt de politie langs?"
+    )  # the question itself stays for the record
 
 
 @pytest.mark.django_db
 def test_open_questions_keep_personal_data(question):
-    QuestionEvent.objects.filter(question=question).update(created_at=timezone.now() - datetime.timedelta(days=900))
+    QuestionEvent.objects.filter(question=question).update(
+        created_at=timezone.now() - datetime.timedelta(days=900)
+    )
     call_command("run_daily_tasks", stdout=open("/dev/null", "w"))
     question.refresh_from_db()
     assert question.email == "piet@example.org"
@@ -135,8 +156,11 @@ def test_open_questions_keep_personal_data(question):
 @pytest.mark.django_db
 def test_faq_draft_message_links_to_the_draft(client, officer, verified_login, question):
     verified_login(client, officer)
-    response = client.post(edit_url(question), {"answer": "Twee keer per week.", "new_status": "beantwoord",
-                                                 "note": "", "make_faq": "on"}, follow=True)
+    response = client.post(
+        edit_url(question),
+        {"answer": "Twee keer per week.", "new_status": "beantwoord", "note": "", "make_faq": "on"},
+        follow=True,
+    )
     html = response.content.decode()
     draft = FaqEntry.objects.get(source=question)
     draft_url = reverse("wagtailsnippets_questions_faqentry:edit", args=[draft.pk])
@@ -148,6 +172,8 @@ def test_faq_draft_message_links_to_the_draft(client, officer, verified_login, q
 @pytest.mark.django_db
 def test_no_faq_draft_message_without_a_draft(client, officer, verified_login, question):
     verified_login(client, officer)
-    html = post(client, question, answer="Twee keer per week.").content.decode() + client.get(
-        reverse("questions_question:index")).content.decode()
+    html = (
+        post(client, question, answer="Twee keer per week.").content.decode()
+        + client.get(reverse("questions_question:index")).content.decode()
+    )
     assert "Er staat een concept klaar" not in html

@@ -15,8 +15,15 @@ def started(seconds_ago=60):
 
 
 def data(**overrides):
-    values = {"text": "Waar kan mijn zoon terecht voor hulp?", "topic": "hulp", "name": "Anna de Vries",
-              "email": "anna@example.org", "consent": "on", "website": "", "started": started()}
+    values = {
+        "text": "Waar kan mijn zoon terecht voor hulp?",
+        "topic": "hulp",
+        "name": "Anna de Vries",
+        "email": "anna@example.org",
+        "consent": "on",
+        "website": "",
+        "started": started(),
+    }
     values.update(overrides)
     return values
 
@@ -45,7 +52,10 @@ def test_successful_question_is_stored_with_history_and_mail_queued(client):
     assert confirmation.to == "anna@example.org" and question.reference in confirmation.body
     notification = OutgoingEmail.objects.get(purpose="nieuwe-vraag")
     assert notification.to == "V.Simonse@nijkerk.eu"
-    assert "zoon" not in notification.body and f"/beheer/vragen/edit/{question.pk}/" in notification.body
+    assert (
+        "zoon" not in notification.body
+        and f"/beheer/vragen/edit/{question.pk}/" in notification.body
+    )
     page = client.get(response["Location"]).content.decode()
     assert question.reference in page
 
@@ -59,7 +69,10 @@ def test_without_email_only_the_policy_officer_is_mailed(client):
 def assert_error_page(response, *messages, keeps=()):
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'class="utrecht-alert utrecht-alert--error sa-error-summary" role="alert" tabindex="-1" autofocus' in html
+    assert (
+        'class="utrecht-alert utrecht-alert--error sa-error-summary" role="alert" tabindex="-1" autofocus'
+        in html
+    )
     assert "<title>Fout:" in html
     for message in messages:
         assert message in html, message
@@ -71,8 +84,15 @@ def assert_error_page(response, *messages, keeps=()):
 
 @pytest.mark.django_db
 def test_empty_question(client):
-    html = assert_error_page(client.post(URL, data(text="")), "Vul uw vraag in.", keeps=["Anna de Vries", "anna@example.org"])
-    assert 'href="#id_text"' in html and 'aria-invalid="true"' not in html.split('id="id_email"')[0][-200:]
+    html = assert_error_page(
+        client.post(URL, data(text="")),
+        "Vul uw vraag in.",
+        keeps=["Anna de Vries", "anna@example.org"],
+    )
+    assert (
+        'href="#id_text"' in html
+        and 'aria-invalid="true"' not in html.split('id="id_email"')[0][-200:]
+    )
 
 
 @pytest.mark.django_db
@@ -83,14 +103,19 @@ def test_whitespace_and_control_characters_only(client):
 @pytest.mark.django_db
 def test_very_long_question_keeps_the_text(client):
     long_text = "lang " * 4000  # 20,000 characters
-    html = assert_error_page(client.post(URL, data(text=long_text)), "Uw vraag is te lang: maximaal 5000 tekens")
+    html = assert_error_page(
+        client.post(URL, data(text=long_text)), "Uw vraag is te lang: maximaal 5000 tekens"
+    )
     assert long_text.strip() in html
 
 
 @pytest.mark.django_db
 def test_invalid_email(client):
-    assert_error_page(client.post(URL, data(email="anna@")), "Vul een geldig e-mailadres in",
-                      keeps=["Waar kan mijn zoon terecht voor hulp?"])
+    assert_error_page(
+        client.post(URL, data(email="anna@")),
+        "Vul een geldig e-mailadres in",
+        keeps=["Waar kan mijn zoon terecht voor hulp?"],
+    )
 
 
 @pytest.mark.django_db
@@ -113,8 +138,11 @@ def test_honeypot_pretends_success_and_stores_nothing(client):
 
 @pytest.mark.django_db
 def test_too_fast_submission_asks_to_submit_again_and_keeps_text(client):
-    assert_error_page(client.post(URL, data(started=started(seconds_ago=0))), "erg snel verstuurd",
-                      keeps=["Waar kan mijn zoon terecht voor hulp?"])
+    assert_error_page(
+        client.post(URL, data(started=started(seconds_ago=0))),
+        "erg snel verstuurd",
+        keeps=["Waar kan mijn zoon terecht voor hulp?"],
+    )
 
 
 @pytest.mark.django_db
@@ -142,7 +170,11 @@ def test_expired_csrf_shows_form_again_with_text(nijkerk):
     response = client.post(URL, data())
     assert response.status_code == 403
     html = response.content.decode()
-    assert "is verlopen" in html and "Waar kan mijn zoon terecht voor hulp?" in html and "Anna de Vries" in html
+    assert (
+        "is verlopen" in html
+        and "Waar kan mijn zoon terecht voor hulp?" in html
+        and "Anna de Vries" in html
+    )
     assert 'name="csrfmiddlewaretoken"' in html
     assert Question.objects.count() == 0
 
@@ -152,7 +184,9 @@ def test_client_address_is_not_stored(client):
     client.post(URL, data(), REMOTE_ADDR="203.0.113.77")
     from django.core import serializers
 
-    dump = serializers.serialize("json", list(Question.objects.all()) + list(OutgoingEmail.objects.all()))
+    dump = serializers.serialize(
+        "json", list(Question.objects.all()) + list(OutgoingEmail.objects.all())
+    )
     assert "203.0.113.77" not in dump
 
 
@@ -162,17 +196,25 @@ def test_faq_shows_only_published_entries(client):
 
     FaqEntry.objects.create(question="Concept?", answer="Nog niet", published=False)
     html = client.get("/vragen/veelgestelde-vragen/").content.decode()
-    assert "Waarom heeft Nijkerk een plan van aanpak tegen drugs?" in html and "Concept?" not in html
+    assert (
+        "Waarom heeft Nijkerk een plan van aanpak tegen drugs?" in html and "Concept?" not in html
+    )
 
 
 @pytest.mark.django_db
 def test_rate_limit_behind_proxy_counts_per_visitor_not_per_proxy(client, settings):
     settings.TRUSTED_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     for _ in range(5):
-        client.post(URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.1")
-    blocked = client.post(URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.1")
+        client.post(
+            URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.1"
+        )
+    blocked = client.post(
+        URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.1"
+    )
     assert "al veel vragen gesteld" in blocked.content.decode()
-    other = client.post(URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.2")
+    other = client.post(
+        URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.2"
+    )
     assert other.status_code == 302 and Question.objects.count() == 6
 
 
@@ -196,14 +238,21 @@ def test_missing_or_garbage_start_value_is_not_a_pass(client, value):
         form.pop("started")
     else:
         form["started"] = value
-    assert_error_page(client.post(URL, form), "Er is nog niets verstuurd", keeps=["Waar kan mijn zoon terecht voor hulp?"])
+    assert_error_page(
+        client.post(URL, form),
+        "Er is nog niets verstuurd",
+        keeps=["Waar kan mijn zoon terecht voor hulp?"],
+    )
 
 
 @pytest.mark.django_db
 def test_two_visitors_without_a_start_value_never_share_a_reference(client):
     """A missing start value once made different visitors share one duplicate key: the second saw
     the first one's reference and their question was dropped."""
-    first, second = data(text="Vraag van de eerste bezoeker"), data(text="Vraag van de tweede bezoeker")
+    first, second = (
+        data(text="Vraag van de eerste bezoeker"),
+        data(text="Vraag van de tweede bezoeker"),
+    )
     first.pop("started")
     second.pop("started")
     client.post(URL, first)
@@ -212,5 +261,7 @@ def test_two_visitors_without_a_start_value_never_share_a_reference(client):
     for text in ("Vraag van de eerste bezoeker", "Vraag van de tweede bezoeker"):
         response = Client().post(URL, data(text=text))
         assert response.status_code == 302
-    assert set(Question.objects.values_list("text", flat=True)) == {"Vraag van de eerste bezoeker",
-                                                                     "Vraag van de tweede bezoeker"}
+    assert set(Question.objects.values_list("text", flat=True)) == {
+        "Vraag van de eerste bezoeker",
+        "Vraag van de tweede bezoeker",
+    }

@@ -45,12 +45,21 @@ photo.seek(0)
 photo.name = f"{CANARY}.jpg"
 logging.getLogger("PIL").setLevel(logging.NOTSET)
 
-client = Client(HTTP_HOST="127.0.0.1", REMOTE_ADDR="203.0.113.77", HTTP_USER_AGENT="CanaryAgent/9.9")
-response = client.post("/melden/", {
-    "category": Category.objects.first().pk, "description": f"Er wordt gedeald. {CANARY}",
-    "where": f"Plein {CANARY}", "email": f"{CANARY.lower()}@example.org", "photos": [photo], "website": "",
-    "started": start_token(time.time() - 60),
-})
+client = Client(
+    HTTP_HOST="127.0.0.1", REMOTE_ADDR="203.0.113.77", HTTP_USER_AGENT="CanaryAgent/9.9"
+)
+response = client.post(
+    "/melden/",
+    {
+        "category": Category.objects.first().pk,
+        "description": f"Er wordt gedeald. {CANARY}",
+        "where": f"Plein {CANARY}",
+        "email": f"{CANARY.lower()}@example.org",
+        "photos": [photo],
+        "website": "",
+        "started": start_token(time.time() - 60),
+    },
+)
 receipt = "-".join(re.findall(r'sa-receipt__group">([0-9A-Z]{4})<', response.content.decode()))
 assert receipt, response.content.decode()[:2000]
 response = client.post("/melden/mijn-melding/", {"receipt": receipt})

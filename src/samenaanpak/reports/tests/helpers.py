@@ -37,9 +37,18 @@ def upload(data: bytes, name: str):
 
 
 def report_data(**overrides):
-    data = {"category": Category.objects.order_by("sort_order").first().pk,
-            "description": "Bij het fietsenhok achter de sporthal wordt gedeald.", "where": "", "place": "",
-            "when": "", "name": "", "email": "", "phone": "", "website": "", "started": start_token(time.time() - 60)}
+    data = {
+        "category": Category.objects.order_by("sort_order").first().pk,
+        "description": "Bij het fietsenhok achter de sporthal wordt gedeald.",
+        "where": "",
+        "place": "",
+        "when": "",
+        "name": "",
+        "email": "",
+        "phone": "",
+        "website": "",
+        "started": start_token(time.time() - 60),
+    }
     data.update(overrides)
     return data
 

@@ -9,7 +9,9 @@ from nacl.exceptions import CryptoError
 
 from samenaanpak.reports import crypto
 
-FAST = crypto.KdfParams(opslimit=nacl.pwhash.argon2id.OPSLIMIT_MIN, memlimit=nacl.pwhash.argon2id.MEMLIMIT_MIN)
+FAST = crypto.KdfParams(
+    opslimit=nacl.pwhash.argon2id.OPSLIMIT_MIN, memlimit=nacl.pwhash.argon2id.MEMLIMIT_MIN
+)
 PEPPER = b"pepper-from-the-environment"
 passwords = st.text(min_size=1, max_size=64)
 
@@ -18,7 +20,7 @@ def test_receipt_has_at_least_80_bits_in_groups_of_four():
     receipt = crypto.generate_receipt()
     groups = receipt.split("-")
     assert len(groups) == 5 and all(len(g) == 4 for g in groups)
-    assert len(crypto.CROCKFORD) ** len(receipt.replace("-", "")) >= 2 ** 80
+    assert len(crypto.CROCKFORD) ** len(receipt.replace("-", "")) >= 2**80
     assert len({crypto.generate_receipt() for _ in range(1000)}) == 1000
 
 
@@ -86,7 +88,10 @@ def test_member_keeps_access_after_password_change(old_password, new_password):
     sealed_team_key = crypto.grant_team_key(team_private, member.public_key)
 
     changed = crypto.rewrap_member_key(member, old_password, new_password, FAST)
-    assert changed.public_key == member.public_key and changed.wrapped_private_key != member.wrapped_private_key
+    assert (
+        changed.public_key == member.public_key
+        and changed.wrapped_private_key != member.wrapped_private_key
+    )
     member_private = crypto.unwrap_member_key(changed, new_password, FAST)
     assert crypto.open_team_key(sealed_team_key, member_private) == team_private
     if new_password != old_password:
@@ -104,12 +109,18 @@ def test_a_member_who_can_read_grants_access_to_a_new_member():
     message = crypto.seal(keys.public_key, b"zorgen om een jongere")
 
     newcomer = crypto.new_member_key("nieuw-wachtwoord", FAST)
-    team_key = crypto.open_team_key(sealed_for_first, crypto.unwrap_member_key(first, "eerste-wachtwoord", FAST))
+    team_key = crypto.open_team_key(
+        sealed_for_first, crypto.unwrap_member_key(first, "eerste-wachtwoord", FAST)
+    )
     sealed_for_newcomer = crypto.grant_team_key(team_key, newcomer.public_key)
 
-    newcomer_team_key = crypto.open_team_key(sealed_for_newcomer,
-                                             crypto.unwrap_member_key(newcomer, "nieuw-wachtwoord", FAST))
-    assert crypto.unseal(crypto.open_with_team_key(keys, newcomer_team_key), message) == b"zorgen om een jongere"
+    newcomer_team_key = crypto.open_team_key(
+        sealed_for_newcomer, crypto.unwrap_member_key(newcomer, "nieuw-wachtwoord", FAST)
+    )
+    assert (
+        crypto.unseal(crypto.open_with_team_key(keys, newcomer_team_key), message)
+        == b"zorgen om een jongere"
+    )
 
 
 def test_recovery_key_restores_access_when_no_member_can_read():

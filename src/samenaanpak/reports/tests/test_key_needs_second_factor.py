@@ -92,7 +92,11 @@ def test_before_the_first_setup_the_password_alone_holds_no_usable_key(client, r
     assert keyring.member_private_key(request) is None
     for url in (report_url(report), reverse("reports_admin:unlock")):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor:setup")), url
+        assert response.status_code == 302 and response["Location"].startswith(
+            reverse("two_factor:setup")
+        ), url
     response = client.post(reverse("reports_admin:unlock"), {"password": DEMO_PASSWORD})
-    assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor:setup"))
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("two_factor:setup")
+    )
     assert not TOTPDevice.objects.filter(user=handler()).exists()

@@ -30,10 +30,18 @@ def test_form_explains_what_is_stored_shows_crisis_block_and_is_not_cached(clien
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_submit_shows_the_receipt_once_in_groups_of_four_and_stores_only_ciphertext(client, meldpunt):
-    response, receipt = submit(client, description="Er wordt gedeald bij de Oosterpoort.", email="melder@example.org",
-                               photos=[jpeg("Kerkstraat 12")], where="Oosterpoort", place="hoevelaken",
-                               when="2026-11-20")
+def test_submit_shows_the_receipt_once_in_groups_of_four_and_stores_only_ciphertext(
+    client, meldpunt
+):
+    response, receipt = submit(
+        client,
+        description="Er wordt gedeald bij de Oosterpoort.",
+        email="melder@example.org",
+        photos=[jpeg("Kerkstraat 12")],
+        where="Oosterpoort",
+        place="hoevelaken",
+        when="2026-11-20",
+    )
     assert response.status_code == 200 and "Location" not in response
     assert "no-store" in response["Cache-Control"]
     assert receipt and len(receipt.split("-")) == 5
@@ -42,7 +50,9 @@ def test_submit_shows_the_receipt_once_in_groups_of_four_and_stores_only_ciphert
     for blob in (report.sealed_content, *Attachment.objects.values_list("sealed_data", flat=True)):
         assert b"Oosterpoort" not in bytes(blob) and b"melder@example.org" not in bytes(blob)
     assert QuarterCount.objects.get(category=report.category).count == 1
-    assert timezone.localtime(report.events.get().created_at).time().isoformat() == "00:00:00"  # date only
+    assert (
+        timezone.localtime(report.events.get().created_at).time().isoformat() == "00:00:00"
+    )  # date only
     # The receipt is nowhere else: not in a header, a cookie or the session.
     assert receipt not in str(response.headers) and receipt not in str(response.cookies)
     assert client.get("/melden/").content.decode().count(receipt) == 0
@@ -61,31 +71,53 @@ def test_photo_is_reencoded_without_metadata(client, meldpunt):
 
 def _png_header_only(width, height):
     """A tiny PNG file that claims to be width × height pixels: a decompression bomb."""
+
     def chunk(kind, body):
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"description": ""}, "Beschrijf wat er is gebeurd"),
-    ({"description": "\u202e\u200b\x00 "}, "Beschrijf wat er is gebeurd"),
-    ({"description": "x" * 5001}, "maximaal 5000 tekens (nu 5001)"),
-    ({"category": "999"}, "Kies een van de onderwerpen"),
-    ({"when": "gisteren"}, "Vul een datum in"),
-    ({"when": "2099-01-01"}, "in de toekomst"),
-    ({"email": "geen-adres"}, "geldig e-mailadres"),
-    ({"photos": [upload(b"%PDF-1.7 not an image", "scan.jpg")]}, "scan.jpg is geen JPEG- of PNG-foto"),
-    ({"photos": [upload(_png_header_only(30000, 30000), "bom.png")]}, "bom.png heeft te veel beeldpunten"),
-    ({"photos": [upload(b"\xff\xd8\xff" + b"0" * (30 * 1024 * 1024), "groot.jpg")]}, "groot.jpg is groter dan 10 MB"),
-    ({"photos": [jpeg(), jpeg(), jpeg(), jpeg()]}, "hoogstens 3 foto"),
-])
-def test_bad_input_gives_a_dutch_message_keeps_the_text_and_stores_nothing(client, meldpunt, overrides, message):
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"description": ""}, "Beschrijf wat er is gebeurd"),
+        ({"description": "\u202e\u200b\x00 "}, "Beschrijf wat er is gebeurd"),
+        ({"description": "x" * 5001}, "maximaal 5000 tekens (nu 5001)"),
+        ({"category": "999"}, "Kies een van de onderwerpen"),
+        ({"when": "gisteren"}, "Vul een datum in"),
+        ({"when": "2099-01-01"}, "in de toekomst"),
+        ({"email": "geen-adres"}, "geldig e-mailadres"),
+        (
+            {"photos": [upload(b"%PDF-1.7 not an image", "scan.jpg")]},
+            "scan.jpg is geen JPEG- of PNG-foto",
+        ),
+        (
+            {"photos": [upload(_png_header_only(30000, 30000), "bom.png")]},
+            "bom.png heeft te veel beeldpunten",
+        ),
+        (
+            {"photos": [upload(b"\xff\xd8\xff" + b"0" * (30 * 1024 * 1024), "groot.jpg")]},
+            "groot.jpg is groter dan 10 MB",
+        ),
+        ({"photos": [jpeg(), jpeg(), jpeg(), jpeg()]}, "hoogstens 3 foto"),
+    ],
+)
+def test_bad_input_gives_a_dutch_message_keeps_the_text_and_stores_nothing(
+    client, meldpunt, overrides, message
+):
     data = report_data(where="Achter de sporthal", **overrides)
     response = client.post("/melden/", data)
     html = response.content.decode()
     assert response.status_code == 200
-    assert message in html, html[html.find("foutmeldingen"):][:800]
+    assert message in html, html[html.find("foutmeldingen") :][:800]
     assert "Achter de sporthal" in html  # what was typed is still there
     if "photos" in overrides:
         assert "kies die opnieuw" in html
@@ -99,7 +131,9 @@ def test_double_submit_stores_one_report_and_shows_the_same_code_again(client, m
     started = form.split('name="started" value="')[1].split('"')[0]
     first, receipt = submit(client, started=started)
     second, again = submit(client, started=started)
-    assert receipt and again == receipt  # a reload or double click: the person still has their one code
+    assert (
+        receipt and again == receipt
+    )  # a reload or double click: the person still has their one code
     assert "al verstuurd" in second.content.decode()
     assert Report.objects.count() == 1
 
@@ -126,6 +160,7 @@ def test_rate_limit_per_client_and_global_cap(client, meldpunt, settings):
 
 # --- the lookup ----------------------------------------------------------------------------------
 
+
 def _open(client, receipt):
     return client.post("/melden/mijn-melding/", {"receipt": receipt})
 
@@ -138,7 +173,11 @@ def test_lookup_accepts_any_case_missing_dashes_and_lookalike_letters(client, me
     assert response.status_code == 200 and "Zorgen om mijn buurjongen." in html
     assert "no-store" in response["Cache-Control"]
     cookie = response.cookies[SESSION_COOKIE]
-    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/melden/mijn-melding/"
+    assert (
+        cookie["httponly"]
+        and cookie["samesite"] == "Strict"
+        and cookie["path"] == "/melden/mijn-melding/"
+    )
     assert receipt not in cookie.value and "buurjongen" not in cookie.value
 
 
@@ -166,11 +205,19 @@ def test_reporter_reads_a_reply_and_answers_which_extends_retention(client, meld
 def test_reply_can_carry_photos_and_bad_photos_keep_the_text(client, meldpunt):
     _, receipt = submit(client)
     _open(client, receipt)
-    response = client.post("/melden/mijn-melding/", {"text": "Hier is de auto.", "photos": [upload(b"%PDF", "x.jpg")]})
+    response = client.post(
+        "/melden/mijn-melding/", {"text": "Hier is de auto.", "photos": [upload(b"%PDF", "x.jpg")]}
+    )
     html = response.content.decode()
-    assert "x.jpg is geen JPEG- of PNG-foto" in html and "Hier is de auto." in html and "kies die opnieuw" in html
+    assert (
+        "x.jpg is geen JPEG- of PNG-foto" in html
+        and "Hier is de auto." in html
+        and "kies die opnieuw" in html
+    )
     assert not Message.objects.exists()
-    response = client.post("/melden/mijn-melding/", {"text": "Hier is de auto.", "photos": [jpeg("KENTEKEN")]})
+    response = client.post(
+        "/melden/mijn-melding/", {"text": "Hier is de auto.", "photos": [jpeg("KENTEKEN")]}
+    )
     assert "1 foto meegestuurd." in response.content.decode()
     message = Message.objects.get()
     attachment = message.attachments.get()
@@ -209,7 +256,9 @@ def test_idle_session_expires_and_a_pending_answer_is_not_lost(client, meldpunt,
     assert "niet actief" in html and "Nog een detail over de auto." in html
     assert Message.objects.count() == 0
     settings.REPORT_SESSION_IDLE_SECONDS = 900
-    response = client.post("/melden/mijn-melding/", {"receipt": receipt, "text": "Nog een detail over de auto."})
+    response = client.post(
+        "/melden/mijn-melding/", {"receipt": receipt, "text": "Nog een detail over de auto."}
+    )
     assert "Uw aanvulling is verstuurd" in response.content.decode()
     assert Message.objects.get().kind == Message.Kind.FROM_REPORTER
 
@@ -229,13 +278,22 @@ def test_expired_csrf_token_keeps_what_was_typed_on_every_form(meldpunt):
 
     client = Client(enforce_csrf_checks=True)
     client.get("/melden/")
-    response = client.post("/melden/", report_data(where="Bij de kerk", csrfmiddlewaretoken="verlopen"))
+    response = client.post(
+        "/melden/", report_data(where="Bij de kerk", csrfmiddlewaretoken="verlopen")
+    )
     assert response.status_code == 403 and "Bij de kerk" in response.content.decode()
     assert "verlopen" in response.content.decode() and Report.objects.count() == 0
-    response = client.post("/melden/mijn-melding/", {"receipt": "7KQ2-M9XD", "text": "Mijn antwoord",
-                                                     "csrfmiddlewaretoken": "verlopen"})
+    response = client.post(
+        "/melden/mijn-melding/",
+        {"receipt": "7KQ2-M9XD", "text": "Mijn antwoord", "csrfmiddlewaretoken": "verlopen"},
+    )
     html = response.content.decode()
-    assert response.status_code == 403 and "7KQ2-M9XD" in html and "Mijn antwoord" in html and "verlopen" in html
+    assert (
+        response.status_code == 403
+        and "7KQ2-M9XD" in html
+        and "Mijn antwoord" in html
+        and "verlopen" in html
+    )
     response = client.post("/melden/mijn-melding/afsluiten/", {"csrfmiddlewaretoken": "verlopen"})
     assert response["Clear-Site-Data"] and "Uw melding is gesloten" in response.content.decode()
 
@@ -251,11 +309,12 @@ def test_figures_show_small_counts_as_under_five(client, meldpunt):
         throttle.store().clear()  # rate limit
     submit(client, category=str(report_data()["category"] + 1))
     html = client.get("/melden/cijfers/").content.decode()
-    assert "<td class=\"utrecht-table__cell utrecht-table__cell--numeric\">6</td>" in html
+    assert '<td class="utrecht-table__cell utrecht-table__cell--numeric">6</td>' in html
     assert "&lt; 5" in html and ">1</td>" not in html
 
 
 # --- attacks (security review of issue 8) --------------------------------------------------------
+
 
 def test_photos_are_counted_before_any_is_decoded(client, meldpunt, settings, monkeypatch):
     """A few huge photos a minute took a worker's memory and seconds each: past the budget none is opened."""
@@ -264,7 +323,9 @@ def test_photos_are_counted_before_any_is_decoded(client, meldpunt, settings, mo
     settings.REPORT_CLIENT_HOURLY_PHOTOS = 3
     decoded = []
     real = forms.clean_photo
-    monkeypatch.setattr(forms, "clean_photo", lambda name, data: decoded.append(name) or real(name, data))
+    monkeypatch.setattr(
+        forms, "clean_photo", lambda name, data: decoded.append(name) or real(name, data)
+    )
     assert submit(client, photos=[jpeg(), jpeg(), jpeg()])[1]
     assert len(decoded) == 3
     response, receipt = submit(client, description="Nog een melding met foto", photos=[jpeg()])
@@ -282,7 +343,9 @@ def test_png_with_too_many_pixels_is_refused_before_decoding(client, meldpunt):
 def test_large_phone_photo_is_decoded_at_reduced_scale_and_stored_smaller(client, meldpunt):
     _, receipt = submit(client, photos=[jpeg(size=(6000, 4000))])
     report = Report.objects.get()
-    _, data = vault.open_file(vault.open_with_receipt(report, receipt), Attachment.objects.get().sealed_data)
+    _, data = vault.open_file(
+        vault.open_with_receipt(report, receipt), Attachment.objects.get().sealed_data
+    )
     assert Image.open(io.BytesIO(data)).size == (2560, 1707)
 
 
@@ -333,7 +396,9 @@ def test_category_of_a_team_without_a_key_is_not_offered_and_never_a_500(client,
     assert "Onderwerp zonder team" not in client.get("/melden/").content.decode()
     response, receipt = submit(client, category=category.pk)
     assert response.status_code == 200 and receipt is None
-    assert "Kies een van de onderwerpen" in response.content.decode() and Report.objects.count() == 0
+    assert (
+        "Kies een van de onderwerpen" in response.content.decode() and Report.objects.count() == 0
+    )
 
 
 def test_a_double_click_on_a_reply_adds_it_once(client, meldpunt):
@@ -341,7 +406,9 @@ def test_a_double_click_on_a_reply_adds_it_once(client, meldpunt):
     page = _open(client, receipt).content.decode()
     started = page.split('name="started" value="')[1].split('"')[0]
     for _ in range(2):
-        response = client.post("/melden/mijn-melding/", {"text": "Het was een blauwe auto.", "started": started})
+        response = client.post(
+            "/melden/mijn-melding/", {"text": "Het was een blauwe auto.", "started": started}
+        )
         assert "Uw aanvulling is verstuurd" in response.content.decode()
     assert Message.objects.count() == 1
 
@@ -354,25 +421,35 @@ def _progressive_jpeg(size):
     return out
 
 
-def test_large_progressive_jpeg_is_refused_before_decoding_and_a_small_one_is_fine(client, meldpunt):
+def test_large_progressive_jpeg_is_refused_before_decoding_and_a_small_one_is_fine(
+    client, meldpunt
+):
     """A progressive JPEG is decoded whole whatever the scale: 100 megapixels took 860 MB."""
     response, receipt = submit(client, photos=[_progressive_jpeg((5000, 4000))])
-    assert receipt is None and "progressief.jpg heeft te veel beeldpunten" in response.content.decode()
+    assert (
+        receipt is None and "progressief.jpg heeft te veel beeldpunten" in response.content.decode()
+    )
     assert submit(client, photos=[_progressive_jpeg((3000, 2000))])[1]
 
 
-def test_a_report_the_limits_refuse_has_its_photos_not_decoded(client, meldpunt, settings, monkeypatch):
+def test_a_report_the_limits_refuse_has_its_photos_not_decoded(
+    client, meldpunt, settings, monkeypatch
+):
     from samenaanpak.reports import forms
 
     settings.REPORT_CLIENT_HOURLY_LIMIT = 1
     assert submit(client)[1]
-    monkeypatch.setattr(forms, "clean_photo", lambda name, data: pytest.fail("decoded a refused report's photo"))
+    monkeypatch.setattr(
+        forms, "clean_photo", lambda name, data: pytest.fail("decoded a refused report's photo")
+    )
     response, receipt = submit(client, description="Tweede melding met foto", photos=[jpeg()])
     html = response.content.decode()
     assert receipt is None and "Meld Misdaad Anoniem" in html and "Tweede melding met foto" in html
 
 
-def test_someone_elses_start_token_with_other_content_gets_no_code_and_stores_their_own(client, meldpunt):
+def test_someone_elses_start_token_with_other_content_gets_no_code_and_stores_their_own(
+    client, meldpunt
+):
     """The duplicate check used the start token alone: whoever had it was shown the first reporter's code."""
     token = start_token(time.time() - 60)
     _, first = submit(client, started=token, description="Eerste melder")

@@ -10,7 +10,9 @@ from samenaanpak.core.resilience import CONNECTION_ERRORS, Outage, close_connect
 
 
 class Command(BaseCommand):
-    help = "Runs the minute jobs (stale tasks, waiting mail) and, once a day, every app's daily work."
+    help = (
+        "Runs the minute jobs (stale tasks, waiting mail) and, once a day, every app's daily work."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=60, help="seconds between rounds")

@@ -1,8 +1,8 @@
 """Creates the organisation's recovery key for the meldpunt, or uses it.
 
-    manage.py meldpunt_herstelsleutel             # new key pair: prints the private half ONCE
-    manage.py meldpunt_herstelsleutel --herstel   # reads the private half from stdin and gives
-                                                  # a team access again (see docs/meldpunt.md)
+manage.py meldpunt_herstelsleutel             # new key pair: prints the private half ONCE
+manage.py meldpunt_herstelsleutel --herstel   # reads the private half from stdin and gives
+                                              # a team access again (see docs/meldpunt.md)
 """
 
 import base64
@@ -14,7 +14,14 @@ from django.db import transaction
 from nacl.exceptions import CryptoError
 
 from samenaanpak.reports import crypto
-from samenaanpak.reports.models import AuditEntry, MemberKey, RecoveryKey, Report, Team, TeamKeyGrant
+from samenaanpak.reports.models import (
+    AuditEntry,
+    MemberKey,
+    RecoveryKey,
+    Report,
+    Team,
+    TeamKeyGrant,
+)
 from samenaanpak.reports.vault import fingerprint, report_keys
 
 
@@ -22,8 +29,11 @@ class Command(BaseCommand):
     help = "Maak de herstelsleutel van het meldpunt, of gebruik hem om een team opnieuw toegang te geven."
 
     def add_arguments(self, parser):
-        parser.add_argument("--herstel", action="store_true",
-                            help="Lees de geheime herstelsleutel van stdin en geef --lid een nieuwe teamsleutel.")
+        parser.add_argument(
+            "--herstel",
+            action="store_true",
+            help="Lees de geheime herstelsleutel van stdin en geef --lid een nieuwe teamsleutel.",
+        )
         parser.add_argument("--team", default="Meldpunt")
         parser.add_argument("--lid", help="gebruikersnaam van het teamlid dat weer toegang krijgt")
 
@@ -36,7 +46,8 @@ class Command(BaseCommand):
             "HERSTELSLEUTEL VAN HET MELDPUNT — wordt maar één keer getoond en nergens opgeslagen.\n"
             "Print hem, leg hem in een kluis en wis dit scherm. Nieuwe meldingen gebruiken hem vanaf nu.\n\n"
             f"    {base64.b32encode(private).decode()}\n\n"
-            f"vingerafdruk: {fingerprint(public)}\n")
+            f"vingerafdruk: {fingerprint(public)}\n"
+        )
 
     @transaction.atomic
     def recover(self, team_name, username):
@@ -47,10 +58,14 @@ class Command(BaseCommand):
         team = Team.objects.filter(name=team_name).first()
         user = get_user_model().objects.filter(username=username).first()
         if team is None or user is None or not team.has_member(user):
-            raise CommandError("Onbekend team, onbekende gebruiker, of de gebruiker is geen lid van het team.")
+            raise CommandError(
+                "Onbekend team, onbekende gebruiker, of de gebruiker is geen lid van het team."
+            )
         member = MemberKey.objects.filter(user=user).first()
         if member is None:
-            raise CommandError("Dit teamlid heeft nog geen sleutel: laat hem of haar eerst één keer inloggen.")
+            raise CommandError(
+                "Dit teamlid heeft nog geen sleutel: laat hem of haar eerst één keer inloggen."
+            )
         try:
             recovery_private = base64.b32decode(sys.stdin.readline().strip().replace(" ", ""))
         except ValueError as error:
@@ -71,9 +86,18 @@ class Command(BaseCommand):
         team.public_key = team_public
         team.save(update_fields=["public_key"])
         TeamKeyGrant.objects.filter(team=team).delete()
-        TeamKeyGrant.objects.create(team=team, user=user,
-                                    sealed_team_key=crypto.grant_team_key(team_private, bytes(member.public_key)))
+        TeamKeyGrant.objects.create(
+            team=team,
+            user=user,
+            sealed_team_key=crypto.grant_team_key(team_private, bytes(member.public_key)),
+        )
         # A new team key, like a rotation: a former member's copy of the old one opens nothing now.
-        AuditEntry.record(AuditEntry.Action.ROTATED, team=team, detail=f"herstel: {resealed} meldingen, {username}")
-        self.stdout.write(f"{resealed} van {len(reports)} meldingen opnieuw toegankelijk voor {username}. "
-                          "Geef de andere teamleden toegang via Meldpunt → Team.")
+        AuditEntry.record(
+            AuditEntry.Action.ROTATED,
+            team=team,
+            detail=f"herstel: {resealed} meldingen, {username}",
+        )
+        self.stdout.write(
+            f"{resealed} van {len(reports)} meldingen opnieuw toegankelijk voor {username}. "
+            "Geef de andere teamleden toegang via Meldpunt → Team."
+        )
