@@ -769,3 +769,19 @@ def test_a_report_submitted_while_the_key_rotates_is_sealed_to_the_new_key(meldp
         category=category, content={"description": "tijdens de vernieuwing"}
     )
     assert crypto.open_with_team_key(vault.report_keys(report), new_private)
+
+
+def test_queue_and_report_show_dates_in_dutch(client, verified_login, report):
+    """The back office is Dutch: "2 maart 2026", not Django's "2 Mrt 2026" (the "M" format is
+    English-looking in Dutch too: "29 Nov 2026")."""
+    import datetime
+
+    Report.objects.filter(pk=report.pk).update(
+        submitted_on=datetime.date(2026, 3, 2), due_on=datetime.date(2026, 3, 16)
+    )
+    unlocked_handler(client, verified_login)
+    queue = client.get(reverse("reports_admin:queue")).content.decode()
+    assert "2 maart 2026" in queue and "16 maart 2026" in queue
+    assert "Mrt" not in queue
+    page = client.get(_url("report", report)).content.decode()
+    assert "2 maart 2026" in page and "16 maart 2026" in page
