@@ -41,6 +41,15 @@ class EntryPointBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Titel"), max_length=60)
     text = blocks.CharBlock(label=_("Korte uitleg"), max_length=160, required=False)
     page = blocks.PageChooserBlock(label=_("Pagina"))
+    title_en = blocks.CharBlock(
+        label=_("Titel in het Engels"),
+        max_length=60,
+        required=False,
+        help_text=_("Getoond aan wie de site in het Engels bekijkt."),
+    )
+    text_en = blocks.CharBlock(
+        label=_("Korte uitleg in het Engels"), max_length=160, required=False
+    )
 
     class Meta:
         icon = "link"
@@ -56,6 +65,13 @@ class CrisisNumberBlock(blocks.StructBlock):
         error_messages={"invalid": _("Gebruik alleen cijfers, eventueel met een + vooraan.")},
     )
     note = blocks.CharBlock(label=_("Toelichting"), max_length=160, required=False)
+    label_en = blocks.CharBlock(
+        label=_("Naam in het Engels"),
+        max_length=80,
+        required=False,
+        help_text=_("Getoond aan wie de site in het Engels bekijkt."),
+    )
+    note_en = blocks.CharBlock(label=_("Toelichting in het Engels"), max_length=160, required=False)
 
     class Meta:
         icon = "warning"
