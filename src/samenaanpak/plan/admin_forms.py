@@ -5,7 +5,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
 
 from .models import Goal
-from .permissions import covers_all_think_tanks, own_think_tank_ids
+from .permissions import THINK_TANKS
 from .status import Status, TransitionError, check_transition, record_event
 
 
@@ -45,10 +45,8 @@ class ActionForm(WagtailAdminModelForm):
             self.fields["new_status"].initial = Status.PLANNED
             self.fields["new_progress"].initial = 0
         user = self.for_user
-        if "goal" in self.fields and user is not None and not covers_all_think_tanks(user):
-            self.fields["goal"].queryset = Goal.objects.filter(
-                think_tank__in=own_think_tank_ids(user)
-            )
+        if "goal" in self.fields and user is not None and not THINK_TANKS.covers_all(user):
+            self.fields["goal"].queryset = Goal.objects.filter(think_tank__in=THINK_TANKS.ids(user))
 
     def clean(self):
         cleaned = super().clean()

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .models import AuditEntry
-from .permissions import manageable_teams
+from .permissions import TEAMS
 
 
 class CategoryForm(WagtailAdminModelForm):
@@ -15,7 +15,7 @@ class CategoryForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.previous_team = self.instance.team if self.instance.pk else None
         if "team" in self.fields and self.for_user is not None:
-            self.fields["team"].queryset = manageable_teams(self.for_user).order_by("name")
+            self.fields["team"].queryset = TEAMS.manageable(self.for_user).order_by("name")
             self.fields["team"].error_messages["invalid_choice"] = _(
                 "Kies een team waar u zelf lid van bent."
             )

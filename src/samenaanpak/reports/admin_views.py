@@ -25,6 +25,7 @@ from samenaanpak.core.mail import queue_email
 
 from . import crypto, keyring, vault
 from .models import AuditEntry, Category, MemberKey, Message, RecoveryKey, Report, TeamKeyGrant
+from .permissions import TEAMS
 from .status import (
     TRANSITIONS,
     ForwardedTo,
@@ -39,7 +40,7 @@ class MeldpuntView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "warning"
 
     def dispatch(self, request, *args, **kwargs):
-        if not keyring.user_teams(request.user).exists():
+        if not TEAMS.units(request.user).exists():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -68,7 +69,7 @@ class QueueFilter(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # The user's teams' categories, and those of their reports (a category may have moved on).
-        teams = keyring.user_teams(user)
+        teams = TEAMS.units(user)
         self.fields["category"].queryset = Category.objects.filter(
             Q(team__in=teams) | Q(pk__in=Report.objects.filter(team__in=teams).values("category"))
         )
@@ -168,7 +169,7 @@ class ReportView(MeldpuntView):
         return _("Melding %(number)s") % {"number": self.report.number}
 
     def dispatch(self, request, *args, **kwargs):
-        if not keyring.user_teams(request.user).exists():
+        if not TEAMS.units(request.user).exists():
             raise PermissionDenied
         self.report = get_object_or_404(
             Report.objects.for_user(request.user).select_related("category", "team"),
@@ -348,7 +349,7 @@ class TeamView(MeldpuntView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         teams = []
-        for team in keyring.user_teams(self.request.user).select_related("group"):
+        for team in TEAMS.units(self.request.user).select_related("group"):
             granted = set(TeamKeyGrant.objects.filter(team=team).values_list("user_id", flat=True))
             with_key = set(
                 MemberKey.objects.filter(user__groups=team.group).values_list("user_id", flat=True)
@@ -369,7 +370,7 @@ class TeamView(MeldpuntView):
         return context
 
     def post(self, request, *args, **kwargs):
-        team = keyring.user_teams(request.user).filter(pk=request.POST.get("team")).first()
+        team = TEAMS.units(request.user).filter(pk=request.POST.get("team")).first()
         if team is not None and request.POST.get("action") == "rotate":
             return self.rotate(request, team)
         member = team.group.user_set.filter(pk=request.POST.get("user")).first() if team else None
@@ -429,8 +430,7 @@ class AuditView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if not (
-            keyring.user_teams(request.user).exists()
-            or request.user.has_perm("reports.view_auditentry")
+            TEAMS.units(request.user).exists() or request.user.has_perm("reports.view_auditentry")
         ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -440,7 +440,7 @@ class AuditView(WagtailAdminTemplateMixin, TemplateView):
         entries = AuditEntry.objects.all()
         user = self.request.user
         if not user.has_perm("reports.view_auditentry"):
-            entries = entries.filter(team__in=keyring.user_teams(user))
+            entries = entries.filter(team__in=TEAMS.units(user))
         context["entries"] = entries.select_related("team")[:500]
-        context["show_team"] = keyring.user_teams(user).count() != 1
+        context["show_team"] = TEAMS.units(user).count() != 1
         return context

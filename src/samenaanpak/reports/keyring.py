@@ -20,6 +20,7 @@ from nacl.exceptions import CryptoError
 
 from . import crypto
 from .models import AuditEntry, MemberKey, Report, Team, TeamKeyGrant
+from .permissions import TEAMS
 from .vault import kdf_params
 
 SESSION_KEY = "reports.member_key"
@@ -29,12 +30,6 @@ COOKIE_PATH = "/beheer/"
 # The request being handled (set by middleware.HandlerKeyCookieMiddleware), so that a password
 # change deep inside Django can re-wrap the key with what this session holds.
 current_request = contextvars.ContextVar("reports_current_request", default=None)
-
-
-def user_teams(user):
-    if not user.is_authenticated:
-        return Team.objects.none()
-    return Team.objects.filter(group__in=user.groups.all())
 
 
 def _remember(request, user, private_key: bytes) -> None:
@@ -80,7 +75,7 @@ def unlock(request, user, password: str) -> str:
     'unlocked', 'created' (first time: a key pair was made), 'reset' (the password was reset
     without the old one, so the old key is gone and a colleague must grant access again) or
     'not_a_member'."""
-    teams = list(user_teams(user))
+    teams = list(TEAMS.units(user))
     if not teams and not MemberKey.objects.filter(user=user).exists():
         return "not_a_member"
     private, outcome = _open_or_create_member_key(user, password)
@@ -94,7 +89,7 @@ def enrol_with_password(user, password: str) -> None:
     """Outside a request (the demo loader): make the member's key with their password and, for a
     team without a key, make the team key too."""
     private, _ = _open_or_create_member_key(user, password)
-    for team in user_teams(user):
+    for team in TEAMS.units(user):
         _bootstrap_team_key(team, user, private)
 
 

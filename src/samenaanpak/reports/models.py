@@ -136,9 +136,9 @@ class TeamKeyGrant(models.Model):
 class ReportQuerySet(models.QuerySet):
     def for_user(self, user):
         """Per-report authorization: only the reports of teams the user is a member of."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(team__group__in=user.groups.all())
+        from .permissions import TEAMS
+
+        return self.filter(team__in=TEAMS.units(user))
 
     def overdue(self, on=None):
         return self.filter(status__in=OPEN, due_on__lt=on or today())

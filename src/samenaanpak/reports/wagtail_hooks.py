@@ -10,10 +10,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets
 
-from . import admin_views, keyring
+from . import admin_views
 from .admin_forms import CategoryForm
 from .models import Category, Report
-from .permissions import TeamCategoryPolicy
+from .permissions import TEAMS, TeamCategoryPolicy
 
 # Registered before any view asks for a policy (see wagtail.permissions).
 category_policy = TeamCategoryPolicy(Category)
@@ -37,7 +37,7 @@ def register_urls():
 
 class TeamMenuItem(MenuItem):
     def is_shown(self, request):
-        return keyring.user_teams(request.user).exists()
+        return TEAMS.units(request.user).exists()
 
 
 @hooks.register("register_admin_menu_item")
