@@ -7,17 +7,25 @@
 - a duplicate-submit key derived from that token and everything sent, reserved in the throttle
   store inside the transaction that saves the record, so a double click or two identical POSTs at
   the same instant store one record, and a failed save leaves no reservation behind;
-- text cleaning of the named fields before validation (control and direction-override characters).
+- text cleaning of the named fields before validation (control and direction-override characters);
+- `store_once()`, the one way to store what such a form sent: the duplicate key, the rate limits
+  and the record are kept or lost together in one transaction.
 
-Rate limits are core.throttle.Limit."""
+Rate limits are core.throttle.Limit. A view's flow: `is_spam()` (answer as if stored),
+`start_problem()` (show it, keep the text), `is_valid()`, `already_sent()` (show the first
+copy's confirmation without counting), then `store_once()`."""
 
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import throttle
@@ -33,6 +41,16 @@ def start_token(at: float | None = None) -> str:
     return signing.dumps(
         {"t": time.time() if at is None else at, "n": secrets.token_urlsafe(9)}, salt=SALT
     )
+
+
+@dataclass
+class Outcome:
+    """What `store_once()` did: stored `record`, found a `repeat` of a stored form (the same form at
+    the same instant, stored by the other request), or was `refused` with a limit's message."""
+
+    record: Any = None
+    repeat: bool = False
+    refused: str | None = None
 
 
 class PublicFormMixin:
@@ -133,3 +151,22 @@ class PublicFormMixin:
         """The id of the record the first copy of this form stored. The reservation and this id are
         written in one transaction, so no other request ever sees the reservation without it."""
         return throttle.store().get(self.submission_key()) or None
+
+    def store_once(
+        self, save: Callable[[], Any], over_limits: Callable[[], str | None] | None = None
+    ) -> Outcome:
+        """Reserve this form's key, count the rate limits and `save()` the record, all in one
+        transaction: a repeat of this form is not counted, a refused one takes its reservation and
+        its counts back, and a save that fails leaves nothing behind. `over_limits()` returns a
+        limit's message or None; `save()` returns the record (it may do its own, nested, atomic
+        work). Slow work that needs no lock (key derivation, image decoding) belongs before."""
+        with transaction.atomic():
+            if not self.reserve():
+                return Outcome(repeat=True)
+            message = over_limits() if over_limits is not None else None
+            if message:
+                transaction.set_rollback(True)
+                return Outcome(refused=message)
+            record = save()
+            self.mark_stored(record.pk)
+            return Outcome(record=record)

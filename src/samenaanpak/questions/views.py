@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,9 +18,13 @@ PER_CLIENT = throttle.Limit("questions-client", "QUESTION_CLIENT_HOURLY_LIMIT")
 ALL_CLIENTS = throttle.Limit("questions-all", "QUESTION_HOURLY_CAP")
 
 
-def over_rate_limit(request) -> bool:
-    within_client = PER_CLIENT.hit(throttle.client_id(request, "questions"))
-    return not (within_client and ALL_CLIENTS.hit())
+def over_rate_limit(request) -> str | None:
+    if PER_CLIENT.hit(throttle.client_id(request, "questions")) and ALL_CLIENTS.hit():
+        return None
+    return _(
+        "U heeft het afgelopen uur al veel vragen gesteld. Probeer het over een uur opnieuw, of "
+        "bel 14033."
+    )
 
 
 def _notify(question, request):
@@ -66,32 +69,20 @@ def question_form(request, page):
         elif form.already_sent():
             return _repeat(request, form, sent_url)
         else:
-            # The duplicate key, the limits' counts and the question are kept or lost together: a
-            # repeat of this form is not counted, and a refused one takes its count back.
-            question, limited = None, False
-            with transaction.atomic():
-                if not form.reserve():
-                    pass  # the same form at the same instant, stored by the other request
-                elif over_rate_limit(request):
-                    limited = True
-                    transaction.set_rollback(True)
-                else:
-                    question = form.save()
-                    QuestionEvent.objects.create(question=question, status=Status.NEW)
-                    _notify(question, request)
-                    form.mark_stored(question.pk)
-            if limited:
-                form.add_error(
-                    None,
-                    _(
-                        "U heeft het afgelopen uur al veel vragen gesteld. Probeer het over een uur "
-                        "opnieuw, of bel 14033."
-                    ),
-                )
-            elif question is None:
+
+            def save():
+                question = form.save()
+                QuestionEvent.objects.create(question=question, status=Status.NEW)
+                _notify(question, request)
+                return question
+
+            outcome = form.store_once(save, over_limits=lambda: over_rate_limit(request))
+            if outcome.refused:
+                form.add_error(None, outcome.refused)
+            elif outcome.repeat:
                 return _repeat(request, form, sent_url)
             else:
-                request.session[SESSION_KEY] = question.reference
+                request.session[SESSION_KEY] = outcome.record.reference
                 return redirect(sent_url)
     return page.render(
         request,

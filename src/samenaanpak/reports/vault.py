@@ -7,6 +7,7 @@ import hashlib
 import json
 import secrets
 import struct
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -66,15 +67,19 @@ def _new_number() -> str:
     return "M-" + "".join(secrets.choice(alphabet) for _ in range(6))
 
 
-class AlreadySubmitted(Exception):
-    """`reserve` said this very form was stored before: nothing was stored now."""
+@dataclass
+class Prepared:
+    """A report sealed and ready to store: the slow work (key derivation, sealing) done outside any
+    transaction, so the transaction that stores it holds its locks only briefly."""
+
+    report: Report
+    receipt: str
+    photos: list
 
 
-def submit(*, category, content: dict, photos=(), reserve=None, stored=None) -> tuple[Report, str]:
-    """Store a new report in one transaction; returns it with its receipt (shown once, never stored).
-    `photos` are (name, content_type, bytes) already stripped of metadata. `reserve()` and
-    `stored(report, receipt)` (the form kit's duplicate key) run first and last inside that
-    transaction, so the reservation and the report are kept or lost together."""
+def prepare(*, category, content: dict, photos=()) -> Prepared:
+    """`photos` are (name, content_type, bytes) already stripped of metadata. The receipt is shown
+    once and never stored."""
     team = category.team
     receipt = crypto.generate_receipt()
     recovery = RecoveryKey.current()
@@ -99,9 +104,14 @@ def submit(*, category, content: dict, photos=(), reserve=None, stored=None) -> 
         private_for_recovery=keys.private_for_recovery,
     )
     report.sealed_content = seal_json(report, content)
+    return Prepared(report, receipt, list(photos))
+
+
+def store(prepared: Prepared) -> Report:
+    """Store a prepared report with its photos, first history row and quarter count, atomically."""
+    report, receipt, on = prepared.report, prepared.receipt, prepared.report.submitted_on
+    team, category = report.team, report.category
     with transaction.atomic():
-        if reserve is not None and not reserve():
-            raise AlreadySubmitted
         # A member may have rotated the team key since it was read: the lock waits for a rotation
         # in progress, and a report sealed to the old key is sealed again to the new one.
         current = bytes(
@@ -114,7 +124,7 @@ def submit(*, category, content: dict, photos=(), reserve=None, stored=None) -> 
         report.save()
         # The first history row carries the date only: no exact time of a reporter's action.
         ReportEvent.objects.create(report=report, status=Status.NEW, created_at=_midnight(on))
-        for name, content_type, data in photos:
+        for name, content_type, data in prepared.photos:
             Attachment.objects.create(
                 report=report, sealed_data=seal_file(report, name, content_type, data)
             )
@@ -123,9 +133,14 @@ def submit(*, category, content: dict, photos=(), reserve=None, stored=None) -> 
             category=category, year=on.year, quarter=quarter
         )
         QuarterCount.objects.filter(pk=counter.pk).update(count=F("count") + 1)
-        if stored is not None:
-            stored(report, receipt)
-    return report, receipt
+    return report
+
+
+def submit(*, category, content: dict, photos=()) -> tuple[Report, str]:
+    """Prepare and store a report; returns it with its receipt (for tools and tests: the public
+    form stores through the form kit's store_once, see views.report_form)."""
+    prepared = prepare(category=category, content=content, photos=photos)
+    return store(prepared), prepared.receipt
 
 
 def _midnight(day):

@@ -200,43 +200,27 @@ def report_form(request, page):
         if form.already_sent():
             return _repeat_response(page, request, form)
 
-        def reserve():
-            # Inside the report's transaction: a repeat of this form is not counted against the
-            # limits, and a refused one takes its reservation and its count back with it.
-            if not form.reserve():
-                return False
-            message = _over_limits(request)
-            if message:
-                raise _OverLimit(message)
-            return True
+        prepared = vault.prepare(
+            category=form.cleaned_data["category"],
+            content=form.content(),
+            photos=form.cleaned_data["photos"],
+        )
 
-        def stored(report, receipt):
-            _keep_receipt_copy(form, receipt)
-            form.mark_stored(report.pk)
+        def save():
+            report = vault.store(prepared)
+            _keep_receipt_copy(form, prepared.receipt)
+            return report
 
-        try:
-            report, receipt = vault.submit(
-                category=form.cleaned_data["category"],
-                content=form.content(),
-                photos=form.cleaned_data["photos"],
-                reserve=reserve,
-                stored=stored,
-            )
-        except (
-            vault.AlreadySubmitted
-        ):  # the same form at the same instant: the other request stored it
+        outcome = form.store_once(save, over_limits=lambda: _over_limits(request))
+        if outcome.repeat:  # the same form at the same instant: the other request stored it
             return _repeat_response(page, request, form)
-        except _OverLimit as over:
-            form.add_error(None, str(over))
+        if outcome.refused:
+            form.add_error(None, outcome.refused)
         else:
             return _receipt_response(
-                page, request, receipt, photo_count=len(form.cleaned_data["photos"])
+                page, request, prepared.receipt, photo_count=len(form.cleaned_data["photos"])
             )
     return _render(page, request, "reports/report_page.html", **_form_context(form))
-
-
-class _OverLimit(Exception):
-    pass
 
 
 def _repeat_response(page, request, form):
