@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from samenaanpak.core import throttle
+from samenaanpak.core.history import record_status
 from samenaanpak.core.mail import queue_email
 from samenaanpak.core.models import SiteSettings
 
 from .forms import QuestionForm
-from .models import Question, QuestionEvent
+from .models import Question
 from .status import Status
 
 SESSION_KEY = "questions.sent_reference"
@@ -77,7 +78,7 @@ def question_form(request, page):
                     transaction.set_rollback(True)
                 else:
                     question = form.save()
-                    QuestionEvent.objects.create(question=question, status=Status.NEW)
+                    record_status(question, Status.NEW)
                     _notify(question, request)
                     form.mark_stored(question.pk)
             if limited:
