@@ -172,6 +172,11 @@ with transaction.atomic():
     ActionEvent.objects.bulk_create(
         ActionEvent(action=a, status=s, progress=p, created_at=now + datetime.timedelta(seconds=k))
         for a in actions for k, (s, p) in enumerate([("gepland", 0), ("in_uitvoering", 50)]))
+    # bulk_create bypasses the writer: set the stored status and newest row as it would.
+    from django.db.models import OuterRef, Subquery
+    newest = ActionEvent.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    Action.objects.filter(title__startswith="Bench-actie ").update(
+        status="in_uitvoering", state=Subquery(newest.values("pk")[:1]))
 tanks = list(ThinkTankPage.objects.all())
 for i in range(1000):
     parent = tanks[i % len(tanks)]

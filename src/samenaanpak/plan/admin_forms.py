@@ -4,14 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
 
+from samenaanpak.core.history import TransitionError, record_status
+
 from .models import Goal
 from .permissions import THINK_TANKS
-from .status import Status, TransitionError, check_transition, record_event
+from .status import WORKFLOW, Status
 
 
 class ActionForm(WagtailAdminModelForm):
     """The action's own fields plus the next history row: status, progress and a note.
-    Saving appends that row through record_event (only when something changed)."""
+    Saving appends that row through record_status (only when something changed)."""
 
     new_status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     new_progress = forms.IntegerField(
@@ -54,7 +56,7 @@ class ActionForm(WagtailAdminModelForm):
         if status is None or progress is None or not self._history_changes():
             return cleaned
         try:
-            check_transition(self.current.status if self.current else None, status, progress)
+            WORKFLOW.check(self.current.status if self.current else None, status, progress=progress)
         except TransitionError as error:
             field = (
                 "new_progress"
@@ -78,9 +80,9 @@ class ActionForm(WagtailAdminModelForm):
     def save(self, commit=True):
         action = super().save(commit=commit)
         if commit and self._history_changes():
-            record_event(
+            record_status(
                 action,
-                status=self.cleaned_data["new_status"],
+                self.cleaned_data["new_status"],
                 progress=self.cleaned_data["new_progress"],
                 note=self.cleaned_data.get("note", ""),
                 milestone_date=self.cleaned_data.get("milestone_date"),

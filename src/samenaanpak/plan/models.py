@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib.admin import display as admin_display
 from django.contrib.auth.models import Group
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Avg, Count, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -13,9 +12,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from samenaanpak.core.blocks import RICH_TEXT_FEATURES, BodyBlock
+from samenaanpak.core.history import HasStatusHistory, StatusEvent, state_field
 from samenaanpak.core.models import BasePage
 
-from .status import Status
+from .status import WORKFLOW, Status
 
 # ---------------------------------------------------------------------------------------------
 # Pages
@@ -111,9 +111,8 @@ class ThinkTankPage(BasePage):
         context["goals"] = self.goals.order_by("sort_order", "pk")
         context["overview"] = overview = progress_overview([self])[0]
         actions = (
-            Action.objects.with_state()
-            .filter(goal__think_tank=self)
-            .select_related("goal")
+            Action.objects.filter(goal__think_tank=self)
+            .select_related("goal", "state")
             .order_by("goal__sort_order", "start_date", "pk")
         )
         # The overview already counted the actions: the paginator needs no COUNT query of its own.
@@ -213,18 +212,7 @@ class Goal(Orderable):
         return self.title
 
 
-class ActionQuerySet(models.QuerySet):
-    def with_state(self):
-        """Annotate each action with its current status and progress: the newest history row."""
-        newest = ActionEvent.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
-        return self.annotate(
-            current_status=Subquery(newest.values("status")[:1]),
-            current_progress=Subquery(newest.values("progress")[:1]),
-            status_changed_at=Subquery(newest.values("created_at")[:1]),
-        )
-
-
-class Action(models.Model):
+class Action(HasStatusHistory):
     goal = models.ForeignKey(
         Goal, verbose_name=_("doel"), on_delete=models.PROTECT, related_name="actions"
     )
@@ -238,8 +226,13 @@ class Action(models.Model):
         help_text=_("Voorbeeldinhoud: vervang of verwijder deze actie."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The current status ("" before the first history row) and the newest history row.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, blank=True, default="", editable=False
+    )
+    state = state_field("plan.ActionEvent")
 
-    objects = ActionQuerySet.as_manager()
+    workflow = WORKFLOW
 
     class Meta:
         verbose_name = _("actie")
@@ -259,49 +252,23 @@ class Action(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def state(self):
-        """The newest history row (None for an action without history)."""
-        return self.events.order_by("-created_at", "-pk").first()
-
-    def get_status_display(self):
-        status = getattr(self, "current_status", None)
-        return Status(status).label if status else ""
-
-    @admin_display(description=_("Status"))
-    def status_label(self):
-        return self.get_status_display()
-
     @admin_display(description=_("Voortgang"))
     def progress_label(self):
-        progress = getattr(self, "current_progress", None)
-        return f"{progress}%" if progress is not None else ""
+        return f"{self.state.progress}%" if self.state else ""
 
 
-class ActionEvent(models.Model):
-    """Append-only history of an action's status and progress. Rows are only ever created, by
-    plan.status.record_event, which checks the transition table."""
+class ActionEvent(StatusEvent):
+    """Append-only history of an action's status and progress, written by
+    core.history.record_status (which checks plan.status.WORKFLOW)."""
 
     action = models.ForeignKey(
         Action, on_delete=models.CASCADE, related_name="events", verbose_name=_("actie")
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     progress = models.PositiveSmallIntegerField(_("voortgang (%)"))
-    note = models.CharField(_("toelichting"), max_length=300, blank=True)
     milestone_date = models.DateField(_("mijlpaal op"), null=True, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        verbose_name=_("door"),
-    )
-    created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now, db_index=True)
 
-    class Meta:
-        verbose_name = _("statuswijziging")
-        verbose_name_plural = _("statusgeschiedenis")
-        ordering = ["-created_at", "-pk"]
+    class Meta(StatusEvent.Meta):
         indexes = [models.Index(fields=["action", "-created_at"], name="actionevent_newest")]
         constraints = [
             models.CheckConstraint(
@@ -311,11 +278,6 @@ class ActionEvent(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.get_status_display()} ({self.progress}%)"
-
-    def save(self, *args, **kwargs):
-        if self.pk and not self._state.adding:
-            raise ValueError("ActionEvent is append-only")
-        super().save(*args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,15 +297,14 @@ def progress_overview(think_tanks):
         for tt in think_tanks
     }
     rows = (
-        Action.objects.with_state()
-        .filter(goal__think_tank__in=list(by_id))
-        .values("goal__think_tank", "current_status")
-        .annotate(n=Count("pk"), mean=Avg("current_progress"))
+        Action.objects.filter(goal__think_tank__in=list(by_id))
+        .values("goal__think_tank", "status")
+        .annotate(n=Count("pk"), mean=Avg("state__progress"))
         .order_by()
     )
     weighted = {pk: [0.0, 0] for pk in by_id}  # sum of progress, number of actions not stopped
     for row in rows:
-        pk, status = row["goal__think_tank"], row["current_status"] or Status.PLANNED
+        pk, status = row["goal__think_tank"], row["status"] or Status.PLANNED
         by_id[pk]["counts"][status] += row["n"]
         by_id[pk]["total"] += row["n"]
         if status != Status.STOPPED:

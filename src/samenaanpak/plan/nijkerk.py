@@ -23,6 +23,7 @@ from wagtail.models import (
     Site,
 )
 
+from samenaanpak.core.history import record_status
 from samenaanpak.core.models import ContactPerson, ContentPage, HomePage, SiteSettings
 
 from .models import (
@@ -34,7 +35,7 @@ from .models import (
     ThinkTankPage,
     UpdatePage,
 )
-from .status import Status, record_event
+from .status import Status
 
 
 def _rt(*paragraphs):
@@ -553,7 +554,7 @@ def load_goals_and_actions(think_tanks):
         )
         if created:
             for status, progress, note in history:
-                record_event(action, status=status, progress=progress, note=note)
+                record_status(action, status, progress=progress, note=note)
 
 
 def load_updates(think_tanks, news):

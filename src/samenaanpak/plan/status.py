@@ -1,9 +1,10 @@
-"""Action status: the values, the table of allowed transitions, and the one function that may
-append to an action's history. The current state of an action is its newest history row."""
+"""Action status: the values, the table of allowed steps and plan's own progress rules.
+The history itself is written by samenaanpak.core.history.record_status."""
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from samenaanpak.core.history import TransitionError, Workflow
 
 
 class Status(models.TextChoices):
@@ -24,58 +25,26 @@ TRANSITIONS: dict[str | None, frozenset[str]] = {
 }
 
 
-class TransitionError(ValidationError):
-    pass
-
-
-def check_transition(current_status: str | None, new_status: str, progress: int) -> None:
-    """Raise TransitionError (with a Dutch message) unless the step is allowed."""
-    if new_status not in Status.values:
-        raise TransitionError(_("Onbekende status."), code="unknown_status")
-    if new_status not in TRANSITIONS[current_status]:
-        raise TransitionError(
-            _("Van “%(from)s” kan een actie niet naar “%(to)s”. Toegestaan: %(allowed)s.")
-            % {
-                "from": Status(current_status).label if current_status else _("nieuw"),
-                "to": Status(new_status).label,
-                "allowed": ", ".join(
-                    str(Status(s).label) for s in sorted(TRANSITIONS[current_status])
-                ),
-            },
-            code="transition_not_allowed",
-        )
+def progress_fits_status(current, new, fields):
+    """gepland = 0 %, afgerond = 100 %, and always 0 to 100 %."""
+    progress = fields["progress"]
     if not 0 <= progress <= 100:
         raise TransitionError(
             _("De voortgang ligt tussen 0 en 100 procent."), code="progress_range"
         )
-    if new_status == Status.PLANNED and progress != 0:
+    if new == Status.PLANNED and progress != 0:
         raise TransitionError(
             _("Een geplande actie heeft 0 procent voortgang."), code="planned_progress"
         )
-    if new_status == Status.DONE and progress != 100:
+    if new == Status.DONE and progress != 100:
         raise TransitionError(
             _("Een afgeronde actie heeft 100 procent voortgang."), code="done_progress"
         )
 
 
-def record_event(
-    action, *, status: str, progress: int, note: str = "", author=None, milestone_date=None
-):
-    """Append one row to the action's history after checking the transition table.
-
-    The action row is locked for the duration so that two editors cannot both step from the
-    same state."""
-    from .models import Action, ActionEvent
-
-    with transaction.atomic():
-        Action.objects.select_for_update().filter(pk=action.pk).first()
-        current = action.events.order_by("-created_at", "-pk").first()
-        check_transition(current.status if current else None, status, progress)
-        return ActionEvent.objects.create(
-            action=action,
-            status=status,
-            progress=progress,
-            note=note,
-            author=author,
-            milestone_date=milestone_date,
-        )
+WORKFLOW = Workflow(
+    Status,
+    TRANSITIONS,
+    not_allowed=_("Van “%(from)s” kan een actie niet naar “%(to)s”. Toegestaan: %(allowed)s."),
+    rules=[progress_fits_status],
+)

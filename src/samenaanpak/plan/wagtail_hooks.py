@@ -47,7 +47,7 @@ class ActionFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Action
-        fields = ["think_tank", "is_example"]
+        fields = ["think_tank", "status", "is_example"]
 
 
 class ActionViewSet(SnippetViewSet):
@@ -66,7 +66,7 @@ class ActionViewSet(SnippetViewSet):
             sort_key="goal__think_tank__path",
         ),
         "goal",
-        "status_label",
+        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
         "progress_label",
     ]
     filterset_class = ActionFilterSet
@@ -97,13 +97,9 @@ class ActionViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return (
-            self.permission_policy.instances_user_has_any_permission_for(
-                request.user, ["change", "delete", "view"]
-            )
-            .with_state()
-            .select_related("goal__think_tank")
-        )
+        return self.permission_policy.instances_user_has_any_permission_for(
+            request.user, ["change", "delete", "view"]
+        ).select_related("goal__think_tank", "state")
 
 
 class GoalViewSet(SnippetViewSet):

@@ -2,9 +2,7 @@ import datetime
 import secrets
 
 from django.conf import settings
-from django.contrib.admin import display as admin_display
 from django.db import models
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -12,9 +10,10 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from samenaanpak.core.history import HasStatusHistory, StatusEvent, state_field
 from samenaanpak.core.models import BasePage
 
-from .status import Status
+from .status import WORKFLOW, Status
 
 
 class Topic(models.TextChoices):
@@ -33,27 +32,16 @@ def new_reference() -> str:
 
 
 class QuestionQuerySet(models.QuerySet):
-    def with_status(self):
-        newest = QuestionEvent.objects.filter(question=OuterRef("pk")).order_by(
-            "-created_at", "-pk"
-        )
-        return self.annotate(
-            current_status=Subquery(newest.values("status")[:1]),
-            status_changed_at=Subquery(newest.values("created_at")[:1]),
-        )
-
     def personal_data_expired(self, now=None):
         """Closed longer than QUESTION_RETENTION_DAYS ago and still holding a name or email."""
         now = now or timezone.now()
         cutoff = now - datetime.timedelta(days=settings.QUESTION_RETENTION_DAYS)
-        return (
-            self.with_status()
-            .filter(current_status=Status.CLOSED, status_changed_at__lt=cutoff)
-            .exclude(name="", email="")
+        return self.filter(status=Status.CLOSED, state__created_at__lt=cutoff).exclude(
+            name="", email=""
         )
 
 
-class Question(models.Model):
+class Question(HasStatusHistory):
     """A question to the policy officer. Owner: the policy officer (group Vragen). Name and email
     are erased QUESTION_RETENTION_DAYS after the question was closed."""
 
@@ -73,8 +61,14 @@ class Question(models.Model):
         _("naam en e-mail gewist op"), null=True, blank=True
     )
     created_at = models.DateTimeField(_("ontvangen op"), auto_now_add=True)
+    # The current status and the newest history row.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, editable=False
+    )
+    state = state_field("questions.QuestionEvent")
 
     objects = QuestionQuerySet.as_manager()
+    workflow = WORKFLOW
 
     class Meta:
         verbose_name = _("vraag")
@@ -85,24 +79,9 @@ class Question(models.Model):
         return self.reference
 
     @property
-    def status(self):
-        current = getattr(self, "current_status", None)
-        if current is None:
-            event = self.events.order_by("-created_at", "-pk").first()
-            current = event.status if event else Status.NEW
-        return current
-
-    def get_status_display(self):
-        return Status(self.status).label
-
-    @admin_display(description=_("status"))
-    def status_label(self):
-        return self.get_status_display()
-
-    @property
     def erase_personal_data_on(self):
         """When name and email will be erased (None while the question is open)."""
-        event = self.events.order_by("-created_at", "-pk").first()
+        event = self.state
         if event is None or event.status != Status.CLOSED or (not self.name and not self.email):
             return None
         # The date in Amsterdam, not in UTC: around midnight the two differ by a day.
@@ -111,30 +90,14 @@ class Question(models.Model):
         )
 
 
-class QuestionEvent(models.Model):
-    """Append-only status history; only questions.status.record_status writes rows after the first."""
+class QuestionEvent(StatusEvent):
+    """Append-only status history, written by core.history.record_status."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    note = models.CharField(_("toelichting"), max_length=300, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        verbose_name=_("door"),
-    )
-    created_at = models.DateTimeField(_("op"), default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("statuswijziging")
-        verbose_name_plural = _("statusgeschiedenis")
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("QuestionEvent is append-only")
-        super().save(*args, **kwargs)
+    class Meta(StatusEvent.Meta):
+        pass
 
 
 class FaqEntry(index.Indexed, Orderable):

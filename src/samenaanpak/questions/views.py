@@ -6,11 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from samenaanpak.core import throttle
+from samenaanpak.core.history import record_status
 from samenaanpak.core.mail import queue_email
 from samenaanpak.core.models import SiteSettings
 
 from .forms import QuestionForm
-from .models import Question, QuestionEvent
+from .models import Question
 from .status import Status
 
 SESSION_KEY = "questions.sent_reference"
@@ -72,7 +73,7 @@ def question_form(request, page):
 
             def save():
                 question = form.save()
-                QuestionEvent.objects.create(question=question, status=Status.NEW)
+                record_status(question, Status.NEW)
                 _notify(question, request)
                 return question
 

@@ -9,18 +9,20 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from samenaanpak.core.history import TransitionError, record_status
 from samenaanpak.core.mail import queue_email
 from samenaanpak.core.models import SiteSettings
 from samenaanpak.core.permissions import NoAddPermissionPolicy
 
 from .models import FaqEntry, Question
-from .status import Status, TransitionError, check_transition, record_status
+from .status import WORKFLOW, Status
 
 # Questions come from the public form only (with their first history row and consent).
 # Registered before any view asks for a policy (see wagtail.permissions).
@@ -54,7 +56,7 @@ class QuestionAdminForm(WagtailAdminModelForm):
         status = cleaned.get("new_status")
         if status and status != self.current_status:
             try:
-                check_transition(self.current_status, status)
+                WORKFLOW.check(self.current_status, status)
             except TransitionError as error:
                 self.add_error("new_status", error)
         if status == Status.ANSWERED and not cleaned.get("answer", "").strip():
@@ -138,8 +140,13 @@ class QuestionViewSet(ModelViewSet):
     menu_order = 220
     add_to_admin_menu = True
     url_prefix = "vragen"
-    list_display = ["reference", "topic", "status_label", "created_at"]
-    list_filter = ["topic"]
+    list_display = [
+        "reference",
+        "topic",
+        Column("status", label=_("status"), accessor="get_status_display", sort_key="status"),
+        "created_at",
+    ]
+    list_filter = ["topic", "status"]
     search_fields = ["reference", "text"]
     inspect_view_enabled = False
     edit_view_class = QuestionEditView
@@ -154,9 +161,6 @@ class QuestionViewSet(ModelViewSet):
         ],
         base_form_class=QuestionAdminForm,
     )
-
-    def get_queryset(self, request):
-        return Question.objects.with_status()
 
 
 @hooks.register("register_admin_viewset")

@@ -21,19 +21,13 @@ from django.views.generic import TemplateView
 from nacl.exceptions import CryptoError
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from samenaanpak.core.history import TransitionError, record_status
 from samenaanpak.core.mail import queue_email
 
 from . import crypto, keyring, vault
 from .models import AuditEntry, Category, MemberKey, Message, RecoveryKey, Report, TeamKeyGrant
 from .permissions import TEAMS
-from .status import (
-    TRANSITIONS,
-    ForwardedTo,
-    Status,
-    TransitionError,
-    check_transition,
-    record_status,
-)
+from .status import WORKFLOW, ForwardedTo, Status
 
 
 class MeldpuntView(WagtailAdminTemplateMixin, TemplateView):
@@ -220,7 +214,7 @@ class ReportView(MeldpuntView):
             thread=vault.messages(report, key, include_notes=True),
             photos=report.attachments.filter(message__isnull=True),
             events=report.events.select_related("author"),
-            allowed=[Status(value) for value in TRANSITIONS[report.status]],
+            allowed=[Status(value) for value in WORKFLOW.allowed(report.status)],
             status_form=kwargs.get("status_form") or StatusForm(initial={"status": ""}),
             message_form=kwargs.get("message_form") or TextForm(prefix="message"),
             note_form=kwargs.get("note_form") or TextForm(prefix="note"),
@@ -246,7 +240,7 @@ class ReportView(MeldpuntView):
         if form.is_valid():
             status, forwarded_to = form.cleaned_data["status"], form.cleaned_data["forwarded_to"]
             try:
-                check_transition(self.report.status, status)
+                WORKFLOW.check_step(self.report.status, status)
             except TransitionError as error:
                 form.add_error("status", error)
                 return self.render_to_response(self.get_context_data(status_form=form))

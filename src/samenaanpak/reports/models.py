@@ -18,10 +18,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
+from samenaanpak.core.history import HasStatusHistory, StatusEvent, state_field
 from samenaanpak.core.models import BasePage
 
 from .logging import REPORTER_PATH_PREFIX
-from .status import OPEN, ForwardedTo, Status
+from .status import OPEN, WORKFLOW, ForwardedTo, Status
 
 
 def today():
@@ -147,7 +148,7 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(delete_after__lt=on or today())
 
 
-class Report(models.Model):
+class Report(HasStatusHistory):
     number = models.CharField(_("nummer"), max_length=20, unique=True, editable=False)
     receipt_digest = models.CharField(max_length=64, unique=True, editable=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="reports")
@@ -156,9 +157,11 @@ class Report(models.Model):
     )
     submitted_on = models.DateField(_("ontvangen op"), default=today)  # a date, never a time
     due_on = models.DateField(_("uiterlijk"))
+    # The current status and the newest history row.
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
+    state = state_field("reports.ReportEvent")
     new_from_reporter = models.BooleanField(_("nieuwe informatie van de melder"), default=False)
     delete_after = models.DateField(_("verwijderen na"), null=True, blank=True)
     # The report's key: public half in clear, private half sealed three times.
@@ -172,6 +175,7 @@ class Report(models.Model):
     sealed_summary = models.BinaryField(editable=False, blank=True, default=b"")
 
     objects = ReportQuerySet.as_manager()
+    workflow = WORKFLOW
 
     class Meta:
         ordering = ["-submitted_on", "-pk"]
@@ -194,27 +198,29 @@ class Report(models.Model):
             else None
         )
 
+    def status_recorded(self, event):
+        """The retention date follows the status."""
+        self.set_retention()
+        return ["delete_after"]
 
-class ReportEvent(models.Model):
-    """Append-only status history; only reports.status.record_status writes rows after the first."""
+
+class ReportEvent(StatusEvent):
+    """Append-only status history, written by core.history.record_status."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     forwarded_to = models.CharField(
         _("doorgezet naar"), max_length=20, choices=ForwardedTo.choices, blank=True
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    note = None  # no free text in clear: what handlers write is sealed (Message)
     # Handlers' actions keep their time; the reporter's first row gets the date only (midnight).
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         ordering = ["created_at", "pk"]
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("ReportEvent is append-only")
+        if self.status != Status.FORWARDED:
+            self.forwarded_to = ""
         super().save(*args, **kwargs)
 
 

@@ -1,8 +1,10 @@
-"""Report status: values, allowed transitions, and the one function that appends history."""
+"""Report status: the values, the table of allowed steps and the meldpunt's own rule. The history
+itself is written by samenaanpak.core.history.record_status."""
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from samenaanpak.core.history import TransitionError, Workflow
 
 
 class Status(models.TextChoices):
@@ -19,7 +21,8 @@ class ForwardedTo(models.TextChoices):
     OTHER = "anders", _("Anders")
 
 
-TRANSITIONS: dict[str, frozenset[str]] = {
+TRANSITIONS: dict[str | None, frozenset[str]] = {
+    None: frozenset({Status.NEW}),  # the first row, written with the report
     Status.NEW: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
     Status.IN_PROGRESS: frozenset({Status.FORWARDED, Status.CLOSED}),
     Status.FORWARDED: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
@@ -29,39 +32,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN = frozenset({Status.NEW, Status.IN_PROGRESS})  # the deadline applies to these
 
 
-class TransitionError(ValidationError):
-    pass
-
-
-def check_transition(current: str, new: str) -> None:
-    if new not in TRANSITIONS.get(current, ()):
+def forwarded_to_someone(current, new, fields):
+    if new == Status.FORWARDED and not fields.get("forwarded_to"):
         raise TransitionError(
-            _("Een melding met status “%(from)s” kan niet naar “%(to)s”.")
-            % {"from": Status(current).label, "to": Status(new).label},
-            code="transition_not_allowed",
+            _("Kies naar wie de melding is doorgezet."), code="forwarded_to_required"
         )
 
 
-def record_status(report, new_status, *, author, forwarded_to=""):
-    """Append a status row after checking the transition; keeps Report.status and the retention
-    date in step (both are derived data, written only here)."""
-    from .models import Report, ReportEvent
-
-    with transaction.atomic():
-        locked = Report.objects.select_for_update().get(pk=report.pk)
-        check_transition(locked.status, new_status)
-        if new_status == Status.FORWARDED and not forwarded_to:
-            raise TransitionError(
-                _("Kies naar wie de melding is doorgezet."), code="forwarded_to_required"
-            )
-        event = ReportEvent.objects.create(
-            report=locked,
-            status=new_status,
-            author=author,
-            forwarded_to=forwarded_to if new_status == Status.FORWARDED else "",
-        )
-        locked.status = new_status
-        locked.set_retention()
-        locked.save(update_fields=["status", "delete_after"])
-        report.status, report.delete_after = locked.status, locked.delete_after
-        return event
+WORKFLOW = Workflow(
+    Status,
+    TRANSITIONS,
+    not_allowed=_("Een melding met status “%(from)s” kan niet naar “%(to)s”."),
+    rules=[forwarded_to_someone],
+)

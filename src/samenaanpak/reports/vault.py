@@ -14,8 +14,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from samenaanpak.core.history import record_status
+
 from . import crypto
-from .models import Attachment, Message, QuarterCount, RecoveryKey, Report, ReportEvent, Team, today
+from .models import Attachment, Message, QuarterCount, RecoveryKey, Report, Team, today
 from .status import Status
 
 
@@ -123,7 +125,7 @@ def store(prepared: Prepared) -> Report:
             report.number = _new_number()
         report.save()
         # The first history row carries the date only: no exact time of a reporter's action.
-        ReportEvent.objects.create(report=report, status=Status.NEW, created_at=_midnight(on))
+        record_status(report, Status.NEW, created_at=_midnight(on))
         for name, content_type, data in prepared.photos:
             Attachment.objects.create(
                 report=report, sealed_data=seal_file(report, name, content_type, data)

@@ -40,8 +40,9 @@ print(json.dumps(result))
 def test_sqlite_files_are_private_and_each_erasure_empties_the_wal(
     client, meldpunt, tmp_path, settings
 ):
+    from samenaanpak.core.history import record_status
     from samenaanpak.core.models import OutgoingEmail
-    from samenaanpak.questions.models import Question, QuestionEvent
+    from samenaanpak.questions.models import Question
     from samenaanpak.questions.status import Status
     from samenaanpak.reports.models import Report, today
     from samenaanpak.reports.tests.helpers import submit
@@ -50,7 +51,8 @@ def test_sqlite_files_are_private_and_each_erasure_empties_the_wal(
         pytest.skip("SQLite's files; PostgreSQL has neither a -wal file nor file modes of ours")
     long_ago = timezone.now() - datetime.timedelta(days=800)
     question = Question.objects.create(text="Vraag", name="Piet Kanarie", email="piet@example.org")
-    QuestionEvent.objects.create(question=question, status=Status.CLOSED, created_at=long_ago)
+    record_status(question, Status.NEW, created_at=long_ago)
+    record_status(question, Status.CLOSED, created_at=long_ago)
     old_mail = OutgoingEmail.objects.create(
         to="oud@example.org",
         subject="s",
@@ -69,9 +71,9 @@ def test_sqlite_files_are_private_and_each_erasure_empties_the_wal(
     )
     submit(client, description="Te verwijderen melding")
     report = Report.objects.get()
-    report.status = "afgehandeld"
+    record_status(report, "afgehandeld")
     report.set_retention(on=today() - datetime.timedelta(days=91))
-    report.save()
+    report.save(update_fields=["delete_after"])
 
     url = database_url(tmp_path)  # a new file, created under the usual umask (0644)
     env = {**os.environ, "DATABASE_URL": url, "VAR_DIR": str(tmp_path / "var"), "REDIS_URL": ""}

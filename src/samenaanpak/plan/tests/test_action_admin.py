@@ -148,3 +148,22 @@ def test_action_list_shows_and_filters_by_think_tank(editor):
     html = editor.get(url, {"think_tank": prevention.pk}).content.decode()
     assert own.title in html and other.title not in html
     assert prevention.title in html  # the active filter says which think tank
+
+
+@pytest.mark.django_db
+def test_action_list_filters_and_sorts_by_the_stored_status(editor):
+    url = reverse("wagtailsnippets_plan_action:list")
+    html = editor.get(url).content.decode()
+    assert "Sorteer &#x27;Status&#x27;" in html and 'id="id_status"' in html
+
+    html = editor.get(url, {"status": "afgerond"}).content.decode()
+    assert "Informatieavond voor ouders en naasten" in html
+    assert "Lotgenotengroep na behandeling" not in html  # in uitvoering
+
+    status_of = dict(Action.objects.values_list("title", "status"))
+    assert len(set(status_of.values())) > 1
+    for ordering, descending in (("status", False), ("-status", True)):
+        html = editor.get(url, {"ordering": ordering}).content.decode()
+        shown = sorted(status_of, key=html.index)  # titles in the order the list shows them
+        statuses = [status_of[title] for title in shown]
+        assert statuses == sorted(statuses, reverse=descending), ordering

@@ -1,13 +1,8 @@
 import pytest
 
+from samenaanpak.core.history import TransitionError, record_status
 from samenaanpak.plan.models import Action, ActionEvent, progress_overview
-from samenaanpak.plan.status import (
-    TRANSITIONS,
-    Status,
-    TransitionError,
-    check_transition,
-    record_event,
-)
+from samenaanpak.plan.status import TRANSITIONS, WORKFLOW, Status
 from samenaanpak.tests.factories import ActionFactory
 
 ALL = [None, *Status.values]
@@ -18,10 +13,10 @@ ALL = [None, *Status.values]
 def test_transition_table_is_enforced(current, new):
     progress = 100 if new == Status.DONE else 0
     if new in TRANSITIONS[current]:
-        check_transition(current, new, progress)
+        WORKFLOW.check(current, new, progress=progress)
     else:
         with pytest.raises(TransitionError) as error:
-            check_transition(current, new, progress)
+            WORKFLOW.check(current, new, progress=progress)
         assert error.value.code == "transition_not_allowed"
         assert "kan een actie niet naar" in error.value.messages[0]
 
@@ -41,22 +36,23 @@ def test_progress_must_fit_the_status(status, progress, code):
         Status.IN_PROGRESS: Status.PLANNED,
     }[status]
     with pytest.raises(TransitionError) as error:
-        check_transition(current, status, progress)
+        WORKFLOW.check(current, status, progress=progress)
     assert error.value.code == code
 
 
 @pytest.mark.django_db
 def test_history_is_append_only_and_newest_row_is_current(nijkerk):
     action = ActionFactory()
-    record_event(action, status=Status.PLANNED, progress=0)
-    record_event(action, status=Status.IN_PROGRESS, progress=30, note="Begonnen")
-    record_event(action, status=Status.IN_PROGRESS, progress=60)
-    annotated = Action.objects.with_state().get(pk=action.pk)
-    assert (annotated.current_status, annotated.current_progress) == (Status.IN_PROGRESS, 60)
+    record_status(action, Status.PLANNED, progress=0)
+    record_status(action, Status.IN_PROGRESS, progress=30, note="Begonnen")
+    record_status(action, Status.IN_PROGRESS, progress=60)
+    stored = Action.objects.select_related("state").get(pk=action.pk)
+    assert (stored.status, stored.state.progress) == (Status.IN_PROGRESS, 60)
+    assert stored.state == action.events.first()  # the newest row
     assert action.events.count() == 3
 
     with pytest.raises(TransitionError):
-        record_event(action, status=Status.PLANNED, progress=0)
+        record_status(action, Status.PLANNED, progress=0)
     assert action.events.count() == 3  # a refused step leaves the history unchanged
 
     event = action.events.first()
@@ -86,7 +82,7 @@ def test_progress_overview_query_count_is_constant(nijkerk, django_assert_num_qu
         progress_overview(think_tanks)
     for _ in range(30):
         action = ActionFactory(goal=think_tanks[0].goals.first())
-        record_event(action, status=Status.IN_PROGRESS, progress=50)
+        record_status(action, Status.IN_PROGRESS, progress=50)
     with django_assert_num_queries(1):
         progress_overview(think_tanks)
     assert ActionEvent.objects.count() > 30
@@ -104,7 +100,7 @@ def test_think_tank_page_pages_through_many_actions(
     }
     goal = ThinkTankPage.objects.get(slug="preventie").goals.first()
     for _ in range(43):  # 2 examples + 43 = 45 actions
-        record_event(ActionFactory(goal=goal), status=Status.PLANNED, progress=0)
+        record_status(ActionFactory(goal=goal), Status.PLANNED, progress=0)
     client.get("/denktanks/preventie/")
     with django_assert_max_num_queries(15):
         first = client.get("/denktanks/preventie/").content.decode()

@@ -6,9 +6,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from samenaanpak.core.history import TransitionError, record_status
 from samenaanpak.core.models import OutgoingEmail
 from samenaanpak.questions.models import FaqEntry, Question, QuestionEvent
-from samenaanpak.questions.status import Status, TransitionError, record_status
+from samenaanpak.questions.status import Status
 from samenaanpak.tests.factories import UserFactory
 
 
@@ -17,7 +18,7 @@ def question(nijkerk):
     q = Question.objects.create(
         text="Hoe vaak komt de politie langs?", name="Piet", email="piet@example.org", consent=True
     )
-    QuestionEvent.objects.create(question=q, status=Status.NEW)
+    record_status(q, Status.NEW)
     return q
 
 
@@ -177,3 +178,21 @@ def test_no_faq_draft_message_without_a_draft(client, officer, verified_login, q
         + client.get(reverse("questions_question:index")).content.decode()
     )
     assert "Er staat een concept klaar" not in html
+
+
+@pytest.mark.django_db
+def test_question_list_filters_and_sorts_by_the_stored_status(client, officer, verified_login):
+    open_question = Question.objects.create(text="Open vraag")
+    record_status(open_question, Status.NEW)
+    closed_question = Question.objects.create(text="Gesloten vraag")
+    record_status(closed_question, Status.NEW)
+    record_status(closed_question, Status.CLOSED)
+    verified_login(client, officer)
+    url = reverse("questions_question:index")
+
+    html = client.get(url, {"status": "gesloten"}).content.decode()
+    assert closed_question.reference in html and open_question.reference not in html
+    html = client.get(url, {"ordering": "status"}).content.decode()
+    assert html.index(closed_question.reference) < html.index(open_question.reference)
+    html = client.get(url, {"ordering": "-status"}).content.decode()
+    assert html.index(open_question.reference) < html.index(closed_question.reference)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from samenaanpak.core import throttle
+from samenaanpak.core.history import record_status
 from samenaanpak.core.public_forms import start_token
 from samenaanpak.reports import vault
 from samenaanpak.reports.models import Attachment, Message, QuarterCount, Report
@@ -187,9 +188,7 @@ def test_reporter_reads_a_reply_and_answers_which_extends_retention(client, meld
     private = vault.open_with_receipt(report, receipt)
     vault.add_message(report, Message.Kind.TO_REPORTER, "Kunt u zeggen hoe laat dit meestal is?")
     vault.add_message(report, Message.Kind.NOTE, "Interne notitie: bekend adres")
-    report.status, report.delete_after = "afgehandeld", None
-    report.set_retention()
-    report.save()
+    record_status(report, "afgehandeld")  # sets the retention date
     old_delete_after = report.delete_after
     html = _open(client, receipt).content.decode()
     assert "hoe laat dit meestal is" in html and "Interne notitie" not in html

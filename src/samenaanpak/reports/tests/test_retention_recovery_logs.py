@@ -10,6 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 
+from samenaanpak.core.history import record_status
 from samenaanpak.reports import crypto, daily, keyring, vault
 from samenaanpak.reports.logging import ReporterLogFilter
 from samenaanpak.reports.models import (
@@ -40,9 +41,9 @@ def test_closed_reports_are_deleted_after_the_retention_period_keys_first(
         (old_report, today() - datetime.timedelta(days=91)),
         (recent_report, today() - datetime.timedelta(days=10)),
     ):
-        report.status = "afgehandeld"
-        report.set_retention(on=closed_on)
-        report.save()
+        record_status(report, "afgehandeld")
+        report.set_retention(on=closed_on)  # closed that day
+        report.save(update_fields=["delete_after"])
     vault.add_message(old_report, Message.Kind.TO_REPORTER, "antwoord")
     assert daily.run().startswith("reports: 1 report(s) deleted after their retention period")
     assert set(Report.objects.values_list("pk", flat=True)) == {recent_report.pk, open_report.pk}
