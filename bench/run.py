@@ -41,7 +41,7 @@ MELDPUNT_PAGES = {
     "melden": "/melden/",
     "cijfers": "/melden/cijfers/",
     "mijn-melding": "/melden/mijn-melding/",
-    "wachtrij": "/beheer/meldpunt/",
+    "wachtrij": nginx_conf.admin_path() + "meldpunt/",  # the ADMIN_PATH setting
 }
 QUERY_PAGES = {**PAGES, **MELDPUNT_PAGES}
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
@@ -135,6 +135,7 @@ def manage_py(env, code):
 
 QUERY_COUNT = """
 import json
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
@@ -151,7 +152,7 @@ session[DEVICE_ID_SESSION_KEY] = device.persistent_id
 session.save()
 counts = {}
 for name, path in __PAGES__.items():
-    visitor = staff if path.startswith('/beheer/') else client
+    visitor = staff if path.startswith(settings.ADMIN_PATH) else client
     visitor.get(path)
     with CaptureQueriesContext(connection) as ctx:
         assert visitor.get(path).status_code == 200, path
@@ -267,7 +268,7 @@ def main():
         weights = {
             name: page_weight(base, path)
             for name, path in QUERY_PAGES.items()
-            if not path.startswith("/beheer/")
+            if not path.startswith(nginx_conf.admin_path())
         }
     finally:
         stop(app)
