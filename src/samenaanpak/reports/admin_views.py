@@ -24,7 +24,16 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from samenaanpak.core.mail import queue_email
 
 from . import crypto, keyring, vault
-from .models import AuditEntry, Category, MemberKey, Message, RecoveryKey, Report, TeamKeyGrant
+from .models import (
+    AuditEntry,
+    Category,
+    MemberKey,
+    Message,
+    RecoveryKey,
+    Report,
+    ReportPage,
+    TeamKeyGrant,
+)
 from .permissions import TEAMS
 from .status import (
     TRANSITIONS,
@@ -34,6 +43,12 @@ from .status import (
     check_transition,
     record_status,
 )
+
+
+def _lookup_path() -> str:
+    """Where the reporter reads a reply: the meldpunt page's own lookup route."""
+    page = ReportPage.objects.live().first()
+    return page.lookup_path() if page is not None else "/"
 
 
 class MeldpuntView(WagtailAdminTemplateMixin, TemplateView):
@@ -293,7 +308,7 @@ class ReportView(MeldpuntView):
                 erase_recipient_when_sent=True,
                 subject=_("Er is een reactie op uw melding"),
                 body=render_to_string(
-                    "reports/email/reply.txt", {"url": settings.SITE_URL + "/melden/mijn-melding/"}
+                    "reports/email/reply.txt", {"url": settings.SITE_URL + _lookup_path()}
                 ),
             )
         messages.success(request, _("Bericht verstuurd. De melder leest het met de meldcode."))

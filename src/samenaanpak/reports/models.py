@@ -356,6 +356,10 @@ class ReportPage(RoutablePageMixin, BasePage):
 
         return expired_form(request, self)
 
+    def lookup_path(self) -> str:
+        """The reporter's own report (/melden/mijn-melding/): its session cookie is limited to it."""
+        return self.get_url_parts()[2] + self.reverse_subpage("lookup")
+
     @path("mijn-melding/", name="lookup")
     def lookup(self, request):
         from .views import lookup
