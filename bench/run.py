@@ -11,7 +11,7 @@ Run with `make bench`. It
 4. prints the queries per page and the compressed page weight (HTML + CSS + JS),
 5. adds 10,000 actions (20,000 history rows) and 1,000 updates and shows the query counts again.
 
-Budgets (DESIGN.md): <= 15 queries, unchanged with the data; >= 1% of nginx uncached, >= 10%
+Budgets (docs/architecture.md, "Query budget"): <= 15 queries, unchanged with the data; >= 1% of nginx uncached, >= 10%
 behind Django's cache, >= 50% behind the micro-cache; <= 60 KB page weight; 0 other origins.
 """
 

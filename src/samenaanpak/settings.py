@@ -246,7 +246,7 @@ FORM_MIN_FILL_SECONDS = env.int(
 QUESTION_CLIENT_HOURLY_LIMIT = env.int("QUESTION_CLIENT_HOURLY_LIMIT", default=5)
 QUESTION_HOURLY_CAP = env.int("QUESTION_HOURLY_CAP", default=200)  # all visitors together
 
-# --- Meldpunt (anonymous reports; DESIGN.md security model) ---------------------------------------
+# --- Meldpunt (anonymous reports; docs/meldpunt.md) ---------------------------------------
 # The pepper turns a receipt into its lookup digest. Production requires it; changing it makes
 # every existing receipt unusable (the reports stay readable for the handlers).
 if PRODUCTION:

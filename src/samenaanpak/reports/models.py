@@ -1,5 +1,5 @@
 """Anonymous reports (the meldpunt). Everything a reporter wrote is stored sealed to the report's
-own key (see crypto.py and DESIGN.md, "Security model of anonymous reports"); in clear text the
+own key (see crypto.py and docs/meldpunt.md, "What is stored"); in clear text the
 database holds only what the queue and the public figures need: category, status, dates (never a
 time of a reporter's action) and flags.
 
