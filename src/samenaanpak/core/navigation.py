@@ -6,6 +6,7 @@ The menu marks one item with aria-current: the deepest one whose page is the vis
 one of its ancestors ("page" for the page itself, "true" for a page inside that section)."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q
 from django.urls import NoReverseMatch
@@ -41,6 +42,19 @@ class Navigation:
     footer: list[Link] = field(default_factory=list)
     news_url: str = ""  # the chosen page that has an RSS feed (the news), if any
     feed_url: str = ""
+    _request: object = None
+    _privacy_page_id: int | None = None
+    _loaded_pages: dict = field(default_factory=dict)
+
+    @cached_property
+    def privacy_url(self) -> str:
+        """The privacy statement chosen in the settings: no query when it is in the footer."""
+        if self._privacy_page_id is None:
+            return ""
+        page = self._loaded_pages.get(self._privacy_page_id)
+        if page is None:
+            page = Page.objects.live().filter(pk=self._privacy_page_id).first()
+        return page.get_url(self._request) if page is not None else ""
 
 
 def navigation(request, page=None) -> Navigation:
@@ -84,6 +98,8 @@ def _build(request, page) -> Navigation:
         for p, label in menu
     ]
     nav.footer = [Link(p.get_url(request), label or p.title) for p, label in footer]
+    nav._request, nav._privacy_page_id = request, settings.privacy_page_id
+    nav._loaded_pages = {p.pk: p for p, _label in menu + footer}
     for p, _label in menu + footer:
         feed = _feed_path(p)
         if feed is not None:

@@ -147,3 +147,15 @@ def test_an_editor_reorders_the_menu_in_the_site_settings(client, role_users, ve
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert menu(client.get("/").content.decode())[1:] == [("/melden/", "Anoniem melden")]
+
+
+@pytest.mark.django_db
+def test_the_privacy_link_costs_no_query_when_it_is_in_the_footer(client, nijkerk):
+    client.get("/vragen/")
+    with CaptureQueriesContext(connection) as footer:
+        assert 'href="/privacy/">privacyverklaring' in client.get("/vragen/").content.decode()
+    NavigationLink.objects.filter(footer_of__isnull=False, page__slug="privacy").delete()
+    client.get("/vragen/")
+    with CaptureQueriesContext(connection) as elsewhere:
+        assert 'href="/privacy/">privacyverklaring' in client.get("/vragen/").content.decode()
+    assert len(elsewhere) == len(footer) + 1
