@@ -33,7 +33,7 @@ db: install
 ## residents see the site (DEBUG off: Dutch error pages, never Django's debug page)
 run: db
 	@echo
-	@echo "  Samenaanpak draait op http://127.0.0.1:$(PORT)/  (beheer: http://127.0.0.1:$(PORT)/beheer/)"
+	@echo "  Samenaanpak draait op http://127.0.0.1:$(PORT)/  (beheer: http://127.0.0.1:$(PORT)/$(patsubst /%,%,$(patsubst %/,%,$(or $(ADMIN_PATH),beheer)))/)"
 	@echo "  Een beheeraccount maken: make admin   (daarna inloggen en een authenticator-app koppelen)"
 	@echo
 	DEBUG="$${DEBUG:-0}" PORT=$(PORT) SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(UV) run --frozen honcho start -f Procfile.dev
@@ -91,7 +91,7 @@ compile-messages:
 messages: install
 	cd src/samenaanpak && ../../.venv/bin/django-admin makemessages -l nl -l en --settings=samenaanpak.settings
 
-## bench: the performance benchmark (see bench/README.md)
+## bench: the performance benchmark (bench/run.py; its docstring says what it measures)
 bench: install
 	$(PY) bench/run.py
 

@@ -11,7 +11,7 @@ Run with `make bench`. It
 4. prints the queries per page and the compressed page weight (HTML + CSS + JS),
 5. adds 10,000 actions (20,000 history rows) and 1,000 updates and shows the query counts again.
 
-Budgets (DESIGN.md): <= 15 queries, unchanged with the data; >= 1% of nginx uncached, >= 10%
+Budgets (docs/architecture.md, "Query budget"): <= 15 queries, unchanged with the data; >= 1% of nginx uncached, >= 10%
 behind Django's cache, >= 50% behind the micro-cache; <= 60 KB page weight; 0 other origins.
 """
 
@@ -41,7 +41,7 @@ MELDPUNT_PAGES = {
     "melden": "/melden/",
     "cijfers": "/melden/cijfers/",
     "mijn-melding": "/melden/mijn-melding/",
-    "wachtrij": "/beheer/meldpunt/",
+    "wachtrij": nginx_conf.admin_path() + "meldpunt/",  # the ADMIN_PATH setting
 }
 QUERY_PAGES = {**PAGES, **MELDPUNT_PAGES}
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
@@ -135,6 +135,7 @@ def manage_py(env, code):
 
 QUERY_COUNT = """
 import json
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
@@ -151,7 +152,7 @@ session[DEVICE_ID_SESSION_KEY] = device.persistent_id
 session.save()
 counts = {}
 for name, path in __PAGES__.items():
-    visitor = staff if path.startswith('/beheer/') else client
+    visitor = staff if path.startswith(settings.ADMIN_PATH) else client
     visitor.get(path)
     with CaptureQueriesContext(connection) as ctx:
         assert visitor.get(path).status_code == 200, path
@@ -272,7 +273,7 @@ def main():
         weights = {
             name: page_weight(base, path)
             for name, path in QUERY_PAGES.items()
-            if not path.startswith("/beheer/")
+            if not path.startswith(nginx_conf.admin_path())
         }
     finally:
         stop(app)

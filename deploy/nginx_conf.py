@@ -1,10 +1,17 @@
 """Writes a complete nginx.conf around deploy/nginx-site.conf.template, for `make serve`
 (scripts/serve.py) and the benchmark (bench/run.py): one way to render the shipped configuration."""
 
+import os
 import textwrap
 from pathlib import Path
 
 DEPLOY = Path(__file__).resolve().parent
+
+
+def admin_path() -> str:
+    """The back office's path as settings.ADMIN_PATH reads it from the environment (this module
+    runs without Django)."""
+    return "/" + os.environ.get("ADMIN_PATH", "beheer").strip("/") + "/"
 
 
 def write(directory: Path, *, port: int, upstream: str, server: str | None = None) -> Path:
@@ -22,6 +29,7 @@ def write(directory: Path, *, port: int, upstream: str, server: str | None = Non
             .replace("{{UPSTREAM}}", upstream)
             .replace("{{CACHE_DIR}}", str(directory / "cache"))
             .replace("{{ERROR_PAGES}}", str(DEPLOY / "error-pages"))
+            .replace("{{ADMIN_PATH}}", admin_path())
         )
     conf = directory / "nginx.conf"
     conf.write_text(

@@ -2,6 +2,7 @@
 documents each variable. SAMENAANPAK_ENV=production turns on the production defaults and makes
 the secrets required."""
 
+import re
 import secrets
 from pathlib import Path
 
@@ -56,6 +57,11 @@ if not SITE_URL.startswith(("https://", "http://")):
         "SITE_URL must be the site's address, e.g. https://samenaanpak.nijkerk.nl"
     )
 WAGTAILADMIN_BASE_URL = SITE_URL
+# Where the back office lives ("/beheer/"): the one source for urls.py, its CSP and frame headers,
+# the two-factor redirects and the meldpunt key's cookie path. Always with both slashes.
+ADMIN_PATH = "/" + env.str("ADMIN_PATH", default="beheer").strip("/") + "/"
+if not re.fullmatch(r"/[a-z0-9][a-z0-9_/-]*/", ADMIN_PATH):
+    raise ImproperlyConfigured("ADMIN_PATH must be a path such as beheer or intern/beheer")
 
 INSTALLED_APPS = [
     "samenaanpak.core",
@@ -240,7 +246,7 @@ FORM_MIN_FILL_SECONDS = env.int(
 QUESTION_CLIENT_HOURLY_LIMIT = env.int("QUESTION_CLIENT_HOURLY_LIMIT", default=5)
 QUESTION_HOURLY_CAP = env.int("QUESTION_HOURLY_CAP", default=200)  # all visitors together
 
-# --- Meldpunt (anonymous reports; DESIGN.md security model) ---------------------------------------
+# --- Meldpunt (anonymous reports; docs/meldpunt.md) ---------------------------------------
 # The pepper turns a receipt into its lookup digest. Production requires it; changing it makes
 # every existing receipt unusable (the reports stay readable for the handlers).
 if PRODUCTION:
@@ -297,7 +303,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "two_factor:login"
 WAGTAILADMIN_LOGIN_URL = "two_factor:login"
 WAGTAIL_FRONTEND_LOGIN_URL = "two_factor:login"  # pages restricted to signed-in users (urls.py also
-# redirects Wagtail's own password-only /_util/login/ and /beheer/login/ here)
+# redirects Wagtail's own password-only /_util/login/ and ADMIN_PATH + login/ here)
 LOGIN_REDIRECT_URL = "wagtailadmin_home"
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 # Limited per client and per address, and sent through the outbox (core.auth_forms).
@@ -408,9 +414,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
     }
 }
-# The Wagtail back office sets inline style attributes and inline scripts that carry no nonce,
-# so /beheer/ gets 'unsafe-inline' for those two directives (see docs/architecture.md).
-CSP_ADMIN_PATH_PREFIX = "/beheer/"
+# The Wagtail back office (ADMIN_PATH) sets inline style attributes and inline scripts that carry
+# no nonce, so it gets 'unsafe-inline' for those two directives (see docs/architecture.md).
 
 # --- Logging: never personal data (no IP addresses, no request bodies) --------------------------
 LOGGING = {

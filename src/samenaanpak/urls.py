@@ -13,11 +13,13 @@ from samenaanpak.core import views as core_views
 # front end's `/_util/login/`) redirect to it and never sign anyone in.
 to_two_factor_login = RedirectView.as_view(pattern_name="two_factor:login", query_string=True)
 
+ADMIN = settings.ADMIN_PATH.lstrip("/")  # "beheer/" unless the environment says otherwise
+
 urlpatterns = [
-    path("beheer/login/", to_two_factor_login),
+    path(f"{ADMIN}login/", to_two_factor_login),
     path("_util/login/", to_two_factor_login),
-    path("beheer/", include(two_factor)),
-    path("beheer/", include(wagtailadmin_urls)),
+    path(ADMIN, include(two_factor)),
+    path(ADMIN, include(wagtailadmin_urls)),
     path("documenten/", include(wagtaildocs_urls)),
     path("zoeken/", core_views.search, name="search"),
     path("gezond/", core_views.health, name="health"),

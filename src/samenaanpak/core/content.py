@@ -11,10 +11,13 @@ from django.db import transaction
 
 @transaction.atomic
 def load_all():
+    from .navigation import ensure_default_links
+
     for config in apps.get_app_configs():
         module_name = f"{config.name}.nijkerk"
         if config.name.startswith("samenaanpak.") and find_spec(module_name):
             import_module(module_name).load()
+    ensure_default_links()  # menu and footer links in the site settings, when still empty
 
 
 def replace_placeholder_page(home, slug, page):

@@ -1,4 +1,4 @@
-"""Keeps personal data out of every log record (AVG; DESIGN.md: no logs of reporters)."""
+"""Keeps personal data out of every log record (AVG; docs/meldpunt.md, "What the logs show of the meldpunt")."""
 
 import logging
 

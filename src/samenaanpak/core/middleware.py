@@ -16,7 +16,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts: PolicyParts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path.startswith(settings.CSP_ADMIN_PATH_PREFIX):
+        if not report_only and request.path.startswith(settings.ADMIN_PATH):
             # replace, not update: update appends, which gave "frame-ancestors 'none' 'self'".
             parts.replace = {
                 **(parts.replace or {}),
@@ -41,10 +41,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if (
-            request.path.startswith(settings.CSP_ADMIN_PATH_PREFIX)
-            and "X-Frame-Options" in response.headers
-        ):
+        if request.path.startswith(settings.ADMIN_PATH) and "X-Frame-Options" in response.headers:
             # The back office frames its own page previews; both headers say the same as its CSP.
             response.headers["X-Frame-Options"] = "SAMEORIGIN"
         return response
@@ -55,15 +52,15 @@ class RequireTwoFactorMiddleware:
     out: on every path, not only the back office (docs/architecture.md, "Two-factor sign-in").
 
     - A user with a confirmed device whose session did not enter a code (a session from before
-      2FA, or one whose user finished a setup in another browser) is signed out; under /beheer/ they
-      are sent to the two-factor login.
+      2FA, or one whose user finished a setup in another browser) is signed out; in the back office
+      (ADMIN_PATH) they are sent to the two-factor login.
     - A user without a device may set one up after the password, and nothing else: the exact paths
       of ENROLMENT_URL_NAMES open, every other request goes to the setup.
     Requests without a session cookie are anonymous and not looked at, so public pages stay
     cacheable (reading the session would add "Vary: Cookie")."""
 
     # Exact paths, never prefixes: Wagtail's own account page (email, password) lives at
-    # /beheer/account/, right next to the two-factor pages.
+    # ADMIN_PATH + account/, right next to the two-factor pages.
     ENROLMENT_URL_NAMES = (
         "two_factor:setup",
         "two_factor:qr",
@@ -91,7 +88,7 @@ class RequireTwoFactorMiddleware:
         if user_has_device(user, confirmed=True):
             logout(request)  # the request goes on as anonymous
             request.user.is_verified = lambda: False  # as django_otp gives every user
-            in_back_office = request.path.startswith(settings.CSP_ADMIN_PATH_PREFIX)
+            in_back_office = request.path.startswith(settings.ADMIN_PATH)
             if in_back_office and request.path != reverse("two_factor:login"):
                 return redirect_to_login(request.get_full_path())
             return None

@@ -2,7 +2,9 @@ from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -23,7 +25,7 @@ def tel_href(number: str) -> str:
 
 
 @register_setting(icon="cog")
-class SiteSettings(BaseGenericSetting):
+class SiteSettings(ClusterableModel, BaseGenericSetting):
     municipality_name = models.CharField(
         _("naam gemeente"), max_length=100, default="gemeente Nijkerk"
     )
@@ -48,6 +50,15 @@ class SiteSettings(BaseGenericSetting):
         blank=True,
         help_text=_("Komt in /.well-known/security.txt"),
     )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacyverklaring"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Formulieren verwijzen hiernaar."),
+    )
     crisis_numbers = StreamField(
         [("number", CrisisNumberBlock())],
         blank=True,
@@ -68,6 +79,9 @@ class SiteSettings(BaseGenericSetting):
             heading=_("Beleidsmedewerker"),
         ),
         FieldPanel("crisis_numbers"),
+        InlinePanel("menu_items", heading=_("Hoofdmenu"), label=_("menu-item")),
+        InlinePanel("footer_links", heading=_("Links onderaan elke pagina"), label=_("link")),
+        FieldPanel("privacy_page"),
         FieldPanel("facebook_url"),
         FieldPanel("security_contact"),
     ]
@@ -78,6 +92,36 @@ class SiteSettings(BaseGenericSetting):
     @property
     def policy_officer_tel(self) -> str:
         return tel_href(self.policy_officer_phone)
+
+
+class NavigationLink(Orderable):
+    """A page in the main menu or in the footer's "Over deze site" (core.navigation). One table
+    for both, so a page's menu and footer come in one query."""
+
+    menu_of = ParentalKey(
+        SiteSettings, null=True, blank=True, on_delete=models.CASCADE, related_name="menu_items"
+    )
+    footer_of = ParentalKey(
+        SiteSettings, null=True, blank=True, on_delete=models.CASCADE, related_name="footer_links"
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("pagina"), on_delete=models.CASCADE, related_name="+"
+    )
+    label = models.CharField(
+        _("korte naam"),
+        max_length=30,
+        blank=True,
+        help_text=_("Zoals het in het menu staat, bijvoorbeeld 'Melden'. Leeg: de paginatitel."),
+    )
+
+    panels = [FieldPanel("page"), FieldPanel("label")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+
+    def __str__(self):
+        return self.label or self.page.title
 
 
 @register_snippet

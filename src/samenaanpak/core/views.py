@@ -172,7 +172,7 @@ def health(request):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        "Disallow: /beheer/",
+        f"Disallow: {settings.ADMIN_PATH}",
         "Disallow: /zoeken/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
         "",

@@ -58,7 +58,7 @@ def _notify(question, request):
 @never_cache
 def question_form(request, page):
     form = QuestionForm(request.POST or None)
-    sent_url = page.url + "verstuurd/"
+    sent_url = page.url + page.reverse_subpage("sent")
     if request.method == "POST":
         if form.is_spam():
             return redirect(sent_url)  # tell a bot nothing

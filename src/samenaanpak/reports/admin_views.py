@@ -25,9 +25,24 @@ from samenaanpak.core.history import TransitionError, record_status
 from samenaanpak.core.mail import queue_email
 
 from . import crypto, keyring, vault
-from .models import AuditEntry, Category, MemberKey, Message, RecoveryKey, Report, TeamKeyGrant
+from .models import (
+    AuditEntry,
+    Category,
+    MemberKey,
+    Message,
+    RecoveryKey,
+    Report,
+    ReportPage,
+    TeamKeyGrant,
+)
 from .permissions import TEAMS
 from .status import WORKFLOW, ForwardedTo, Status
+
+
+def _lookup_path() -> str:
+    """Where the reporter reads a reply: the meldpunt page's own lookup route."""
+    page = ReportPage.objects.live().first()
+    return page.lookup_path() if page is not None else "/"
 
 
 class MeldpuntView(WagtailAdminTemplateMixin, TemplateView):
@@ -287,7 +302,7 @@ class ReportView(MeldpuntView):
                 erase_recipient_when_sent=True,
                 subject=_("Er is een reactie op uw melding"),
                 body=render_to_string(
-                    "reports/email/reply.txt", {"url": settings.SITE_URL + "/melden/mijn-melding/"}
+                    "reports/email/reply.txt", {"url": settings.SITE_URL + _lookup_path()}
                 ),
             )
         messages.success(request, _("Bericht verstuurd. De melder leest het met de meldcode."))

@@ -1,4 +1,4 @@
-"""The cryptography of anonymous reports (DESIGN.md, "Security model of anonymous reports").
+"""The cryptography of anonymous reports (docs/meldpunt.md, "What an attacker can and cannot see").
 
 Pure functions over bytes and strings, no Django models, so they can be tested exhaustively:
 
@@ -24,7 +24,7 @@ from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-RECEIPT_BITS = 100  # >= 80 bits (DESIGN.md); 20 characters
+RECEIPT_BITS = 100  # at least 80 bits: not guessable (docs/meldpunt.md); 20 characters
 RECEIPT_LENGTH = RECEIPT_BITS // 5
 _READ_BACK = str.maketrans({"O": "0", "I": "1", "L": "1"})
 

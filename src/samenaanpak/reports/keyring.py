@@ -2,7 +2,7 @@
 
 At login (reports.auth) the member's private key is unwrapped with the password and kept for the
 session only, encrypted: the ciphertext lives in the server-side session, the key that opens it
-in an HttpOnly cookie limited to /beheer/. Neither half alone (a session table in a dump, or a
+in an HttpOnly cookie limited to the back office (settings.ADMIN_PATH). Neither half alone (a session table in a dump, or a
 stolen cookie without the session) opens anything.
 
 The password comes before the second factor, so the key is unwrapped into a session that has not
@@ -25,7 +25,6 @@ from .vault import kdf_params
 
 SESSION_KEY = "reports.member_key"
 COOKIE_NAME = "meldpunt_sleutel"
-COOKIE_PATH = "/beheer/"
 
 # The request being handled (set by middleware.HandlerKeyCookieMiddleware), so that a password
 # change deep inside Django can re-wrap the key with what this session holds.
@@ -291,7 +290,7 @@ def rewrap_for_new_password(user, new_password: str) -> bool:
 
 def cookie_settings() -> dict:
     return {
-        "path": COOKIE_PATH,
+        "path": settings.ADMIN_PATH,
         "httponly": True,
         "secure": settings.SESSION_COOKIE_SECURE,
         "samesite": "Strict",

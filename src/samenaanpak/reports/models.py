@@ -1,5 +1,5 @@
 """Anonymous reports (the meldpunt). Everything a reporter wrote is stored sealed to the report's
-own key (see crypto.py and DESIGN.md, "Security model of anonymous reports"); in clear text the
+own key (see crypto.py and docs/meldpunt.md, "What is stored"); in clear text the
 database holds only what the queue and the public figures need: category, status, dates (never a
 time of a reporter's action) and flags.
 
@@ -361,6 +361,10 @@ class ReportPage(RoutablePageMixin, BasePage):
         from .views import expired_form
 
         return expired_form(request, self)
+
+    def lookup_path(self) -> str:
+        """The reporter's own report (/melden/mijn-melding/): its session cookie is limited to it."""
+        return self.get_url_parts()[2] + self.reverse_subpage("lookup")
 
     @path("mijn-melding/", name="lookup")
     def lookup(self, request):

@@ -3,7 +3,8 @@
 
 The reporter's session is not a Django session (whose row would tie a report to an exact time on
 the server): it is one cookie, encrypted with a key derived from SECRET_KEY, holding the report's
-id, its private key and the time of the last request, limited to /melden/mijn-melding/."""
+id, its private key and the time of the last request, limited to the lookup's path
+(ReportPage.lookup_path: /melden/mijn-melding/)."""
 
 import base64
 import hashlib
@@ -33,7 +34,6 @@ from .models import Category, Message, QuarterCount, Report, today
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "meldpunt_sessie"
-SESSION_PATH = "/melden/mijn-melding/"
 RECEIPT_COPY_SECONDS = 600  # a repeat of the same form within this time shows the same code again
 MAX_CLIENT_DELAY = 60
 GLOBAL_DELAY = 5
@@ -233,9 +233,11 @@ def _repeat_response(page, request, form):
 def expired_form(request, page):
     """Called by the CSRF failure view: the form again, with what was typed (files must be chosen
     again). For the lookup, the code and any answer typed; for leaving, leave anyway."""
-    if request.path.endswith("/mijn-melding/afsluiten/"):
+    match = getattr(request, "routable_resolver_match", None)  # set by the page's route()
+    route = match.url_name if match else None
+    if route == "leave":
         return leave(request, page)
-    if request.path.endswith("/mijn-melding/"):
+    if route == "lookup":
         form = LookupForm({"receipt": request.POST.get("receipt", "")})
         form.is_valid()
         form.add_error(
@@ -304,7 +306,7 @@ def _open_session(request):
     return report, base64.b64decode(data["key"]), data["sid"]
 
 
-def _set_session(response, report, private_key, sid=None):
+def _set_session(response, page, report, private_key, sid=None):
     payload = json.dumps(
         {
             "report": report.pk,
@@ -318,7 +320,7 @@ def _set_session(response, report, private_key, sid=None):
         SESSION_COOKIE,
         value,
         max_age=settings.REPORT_SESSION_IDLE_SECONDS,
-        path=SESSION_PATH,
+        path=page.lookup_path(),
         httponly=True,
         secure=settings.SESSION_COOKIE_SECURE,
         samesite="Strict",
@@ -326,8 +328,8 @@ def _set_session(response, report, private_key, sid=None):
     return response
 
 
-def _clear_session(response):
-    response.delete_cookie(SESSION_COOKIE, path=SESSION_PATH, samesite="Strict")
+def _clear_session(response, page):
+    response.delete_cookie(SESSION_COOKIE, path=page.lookup_path(), samesite="Strict")
     return response
 
 
@@ -362,7 +364,11 @@ def lookup(request, page):
         if request.method == "POST" and "receipt" not in request.POST:
             return _reply(request, page, report, private_key, sid)
         return _set_session(
-            _show_report(request, page, report, private_key, ReplyForm()), report, private_key, sid
+            _show_report(request, page, report, private_key, ReplyForm()),
+            page,
+            report,
+            private_key,
+            sid,
         )
     expired = session == "expired"
     pending_text = request.POST.get("text", "") if request.method == "POST" else ""
@@ -372,7 +378,7 @@ def lookup(request, page):
     response = _render(
         page, request, "reports/lookup.html", form=form, expired=expired, pending_text=pending_text
     )
-    return _clear_session(response) if expired else response
+    return _clear_session(response, page) if expired else response
 
 
 def _check_receipt(request, page, pending_text):
@@ -424,7 +430,7 @@ def _check_receipt(request, page, pending_text):
                     reply,
                     sent=not pending_text and bool(request.POST.get("text", "").strip()),
                 )
-                return _set_session(response, report, private_key)
+                return _set_session(response, page, report, private_key)
     return _render(page, request, "reports/lookup.html", form=form, pending_text=pending_text)
 
 
@@ -463,7 +469,11 @@ def _reply(request, page, report, private_key, sid):
                 )
         form, sent = ReplyForm(), True
     return _set_session(
-        _show_report(request, page, report, private_key, form, sent=sent), report, private_key, sid
+        _show_report(request, page, report, private_key, form, sent=sent),
+        page,
+        report,
+        private_key,
+        sid,
     )
 
 
@@ -476,7 +486,7 @@ def leave(request, page):
         throttle.store().set(
             _revoked_key(data["sid"]), 1, timeout=settings.REPORT_SESSION_IDLE_SECONDS + 60
         )
-    response = _clear_session(_render(page, request, "reports/left.html"))
+    response = _clear_session(_render(page, request, "reports/left.html"), page)
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
 

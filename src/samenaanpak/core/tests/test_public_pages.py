@@ -270,8 +270,11 @@ def test_browser_language_does_not_switch_the_site_to_english(client, nijkerk):
         ("/", [("Home", "page")]),
         ("/denktanks/", [("Denktanks", "page")]),
         ("/denktanks/preventie/", [("Denktanks", "true")]),
-        ("/plan-van-aanpak/", [("Plan van aanpak", "page")]),
-        ("/melden/", []),
+        ("/plan-van-aanpak/", [("Plan", "page")]),
+        ("/melden/", [("Melden", "page")]),
+        ("/melden/cijfers/", [("Melden", "page")]),
+        ("/vragen/veelgestelde-vragen/", [("Vragen", "page")]),
+        ("/privacy/", []),
     ],
 )
 def test_the_menu_marks_only_the_section_the_visitor_is_in(client, nijkerk, url, current):
