@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 
 from samenaanpak.reports import crypto, daily, keyring, vault
+from samenaanpak.reports.demo import DEMO_PASSWORD
 from samenaanpak.reports.logging import ReporterLogFilter
 from samenaanpak.reports.models import (
     AuditEntry,
@@ -21,7 +22,6 @@ from samenaanpak.reports.models import (
     TeamKeyGrant,
     today,
 )
-from samenaanpak.reports.nijkerk import DEMO_PASSWORD
 
 from .helpers import handler, jpeg, submit
 
