@@ -22,12 +22,15 @@ node_modules/.installed: package.json package-lock.json
 src/samenaanpak/static/vendor/utrecht-components.css: node_modules/.installed scripts/build-css.mjs
 	npm run --silent build
 
-## db: migrations, cache table, compiled translations and the Nijkerk content (idempotent)
+## db: migrations, cache table, compiled translations, the back-office roles (core/roles.py) and
+## the content of MUNICIPALITY (content/$(MUNICIPALITY)/); idempotent
+MUNICIPALITY ?= nijkerk
 db: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(MAKE) -s compile-messages
-	$(PY) manage.py load_nijkerk
+	$(PY) manage.py sync_roles
+	$(PY) manage.py load_content $(MUNICIPALITY)
 
 ## run: everything, then web server, task worker and scheduler on http://127.0.0.1:$(PORT)/, as
 ## residents see the site (DEBUG off: Dutch error pages, never Django's debug page)

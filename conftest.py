@@ -41,25 +41,29 @@ def fast_argon2(settings):
     settings.REPORT_ARGON2_MEMLIMIT = nacl.pwhash.argon2id.MEMLIMIT_MIN
 
 
+# What the meldpunt needs of the Nijkerk content (the home page, site settings, the meldpunt).
+MELDPUNT_ONLY = {
+    "only": {"areas", "settings", "contact_persons", "pages", "report_teams"},
+    "pages": {"melden"},
+}
+
+
 @pytest.fixture
 def nijkerk(db, django_capture_on_commit_callbacks):
-    from samenaanpak.core.content import load_all
+    from samenaanpak.core.content import load_content
 
     # Run the tasks enqueued on commit (search indexing), as the worker would.
     with django_capture_on_commit_callbacks(execute=True):
-        return load_all()
+        return load_content("nijkerk")
 
 
 @pytest.fixture
 def meldpunt(db):
-    """Only what the meldpunt needs (the home page, site settings, the meldpunt): much faster
-    than the whole Nijkerk content, which test_canary and the browser tests load."""
-    from samenaanpak.plan.nijkerk import load_home, load_settings_and_contacts
-    from samenaanpak.reports.nijkerk import load
+    """Only what the meldpunt needs: much faster than the whole Nijkerk content, which
+    test_canary and the browser tests load."""
+    from samenaanpak.core.content import load_content
 
-    load_home()
-    load_settings_and_contacts()
-    load()
+    load_content("nijkerk", **MELDPUNT_ONLY)
 
 
 def _verified_login(client, user):

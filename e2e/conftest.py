@@ -43,11 +43,11 @@ def browser():
 def site(transactional_db, live_server, settings):
     """The Nijkerk content behind a live server. A browser fills in a form faster than the bot
     check of the public forms allows a person to (core.public_forms)."""
-    from samenaanpak.core.content import load_all
+    from samenaanpak.core.content import load_content
 
     settings.FORM_MIN_FILL_SECONDS = 0
 
-    load_all()
+    load_content("nijkerk")
     return live_server
 
 

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from samenaanpak.reports.demo import DEMO_HANDLER, DEMO_PASSWORD
 from samenaanpak.reports.models import Message, Report
-from samenaanpak.reports.nijkerk import DEMO_HANDLER, DEMO_PASSWORD
 
 from .two_factor import enrol
 

@@ -22,6 +22,8 @@ PRODUCTION = ENVIRONMENT == "production"
 
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Content sets (content/<municipality>/*.yaml), loaded by `manage.py load_content <municipality>`.
+CONTENT_DIR = Path(env.str("CONTENT_DIR", default=str(BASE_DIR / "content")))
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 

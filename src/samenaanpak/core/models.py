@@ -1,6 +1,9 @@
 from django.apps import apps
+from django.core.cache import cache
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -26,14 +29,12 @@ def tel_href(number: str) -> str:
 
 @register_setting(icon="cog")
 class SiteSettings(ClusterableModel, BaseGenericSetting):
-    municipality_name = models.CharField(
-        _("naam gemeente"), max_length=100, default="gemeente Nijkerk"
-    )
+    municipality_name = models.CharField(_("naam gemeente"), max_length=100, blank=True)
     places = models.CharField(
         _("kernen"),
         max_length=200,
         blank=True,
-        help_text=_("Bijvoorbeeld: Nijkerk, Nijkerkerveen en Hoevelaken"),
+        help_text=_("De kernen in één zin, bijvoorbeeld: Noorddorp, Zuidhaven en Oosterwijk"),
     )
     policy_officer_name = models.CharField(_("naam beleidsmedewerker"), max_length=100, blank=True)
     policy_officer_email = models.EmailField(_("e-mail beleidsmedewerker"), blank=True)
@@ -125,8 +126,65 @@ class NavigationLink(Orderable):
 
 
 @register_snippet
+class Area(Orderable):
+    """A place within the municipality (a kern or a district), loaded from the content set. The help
+    directory filters on it and the meldpunt form asks for it; the slug is what URLs and sealed
+    reports keep."""
+
+    name = models.CharField(_("naam"), max_length=80)
+    slug = models.SlugField(_("korte naam in links"), max_length=80, unique=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("kern")
+        verbose_name_plural = _("kernen")
+
+    def __str__(self):
+        return self.name
+
+
+AREA_CHOICES_KEY = "core:area-choices"
+
+
+def area_choices():
+    """(slug, name) of every kern, in order. Cached: the help filters and the report form ask on
+    every request, within the query budget; saving or deleting a kern clears it."""
+    choices = cache.get(AREA_CHOICES_KEY)
+    if choices is None:
+        choices = list(Area.objects.values_list("slug", "name"))
+        cache.set(AREA_CHOICES_KEY, choices, 3600)
+    return choices
+
+
+@receiver([post_save, post_delete], sender=Area)
+def _forget_area_choices(**kwargs):
+    transaction.on_commit(lambda: cache.delete(AREA_CHOICES_KEY))
+    cache.delete(AREA_CHOICES_KEY)
+
+
+class LoadedContent(models.Model):
+    """One item of a content set (content/<municipality>/) that the loader created or found, so a
+    later run never makes it again: what an editor deleted stays deleted, what they changed stays
+    changed. `key` is the item's name within its kind, e.g. a page's path."""
+
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=255)
+    object_id = models.PositiveBigIntegerField(null=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="core_loadedcontent_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.key}"
+
+
+@register_snippet
 class ContactPerson(index.Indexed, Orderable):
-    """A local contact person ("Voor hulp in Nijkerk")."""
+    """A local contact person ("Voor hulp in <gemeente>")."""
 
     name = models.CharField(_("naam"), max_length=100)
     phone = models.CharField(_("telefoon"), max_length=20, validators=[phone_validator])

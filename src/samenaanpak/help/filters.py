@@ -1,6 +1,9 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from samenaanpak.core.models import area_choices
 
 from .models import Audience, HelpOffer, Topic
 
@@ -10,6 +13,14 @@ CHANNELS = [
     ("persoonlijk", _("Persoonlijk (face to face)")),
     ("online", _("Online")),
 ]
+
+
+def where_choices():
+    """The municipality's kernen (from its content), then the region and national help."""
+    return area_choices() + [
+        (HelpOffer.Reach.REGION, _("Regio")),
+        (HelpOffer.Reach.NATIONAL, _("Landelijk of online")),
+    ]
 
 
 class HelpOfferFilter(django_filters.FilterSet):
@@ -39,9 +50,9 @@ class HelpOfferFilter(django_filters.FilterSet):
     )
     gebied = django_filters.MultipleChoiceFilter(
         label=_("Waar"),
-        field_name="area",
-        choices=HelpOffer.Area.choices,
+        choices=where_choices,
         widget=forms.CheckboxSelectMultiple,
+        method="filter_where",
     )
     anoniem = django_filters.BooleanFilter(
         label=_("Alleen anoniem"),
@@ -56,6 +67,19 @@ class HelpOfferFilter(django_filters.FilterSet):
 
     def filter_channels(self, queryset, name, value):
         return queryset.with_channel(value)
+
+    def filter_where(self, queryset, name, value):
+        """A kern matches the offers there and those for the whole municipality; 'regio' and
+        'landelijk' match offers with that reach. Several choices are OR-ed."""
+        reaches = [v for v in value if v in (HelpOffer.Reach.REGION, HelpOffer.Reach.NATIONAL)]
+        kernen = [v for v in value if v not in reaches]
+        condition = Q(reach__in=reaches)
+        if kernen:
+            in_kern = HelpOffer.objects.filter(
+                reach=HelpOffer.Reach.AREAS, areas__slug__in=kernen
+            ).values("pk")
+            condition |= Q(reach=HelpOffer.Reach.MUNICIPALITY) | Q(pk__in=in_kern)
+        return queryset.filter(condition)
 
     def filter_anonymous(self, queryset, name, value):
         return queryset.filter(anonymous_possible=True) if value else queryset

@@ -93,10 +93,10 @@ class HelpOffer(index.Indexed, ClusterableModel):
         WEBSITE = "website", _("Website of zelfhulp")
         WALK_IN = "inloop", _("Inloop")
 
-    class Area(models.TextChoices):
-        NIJKERK = "nijkerk", _("Nijkerk")
-        NIJKERKERVEEN = "nijkerkerveen", _("Nijkerkerveen")
-        HOEVELAKEN = "hoevelaken", _("Hoevelaken")
+    class Reach(models.TextChoices):
+        # In this order in the lists: local help first, then the region, then national.
+        MUNICIPALITY = "gemeente", _("Hele gemeente")
+        AREAS = "kernen", _("Alleen in de gekozen kernen")
         REGION = "regio", _("Regio")
         NATIONAL = "landelijk", _("Landelijk of online")
 
@@ -122,7 +122,16 @@ class HelpOffer(index.Indexed, ClusterableModel):
     topics = ParentalManyToManyField(
         Topic, verbose_name=_("onderwerpen"), blank=True, related_name="offers"
     )
-    area = models.CharField(_("gebied"), max_length=20, choices=Area.choices, default=Area.NIJKERK)
+    reach = models.CharField(
+        _("gebied"), max_length=20, choices=Reach.choices, default=Reach.MUNICIPALITY
+    )
+    areas = ParentalManyToManyField(
+        "core.Area",
+        verbose_name=_("kernen"),
+        blank=True,
+        related_name="help_offers",
+        help_text=_("Alleen bij ‘Alleen in de gekozen kernen’."),
+    )
     cost = models.CharField(_("kosten"), max_length=20, choices=Cost.choices, default=Cost.FREE)
     cost_note = models.CharField(_("toelichting kosten"), max_length=200, blank=True)
     anonymous_possible = models.BooleanField(_("anoniem mogelijk"), default=False)
@@ -170,7 +179,8 @@ class HelpOffer(index.Indexed, ClusterableModel):
             [
                 FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("area"),
+                FieldPanel("reach"),
+                FieldPanel("areas", widget=forms.CheckboxSelectMultiple),
             ],
             heading=_("Voor wie en waar"),
         ),
@@ -206,6 +216,14 @@ class HelpOffer(index.Indexed, ClusterableModel):
 
     def __str__(self):
         return self.name
+
+    @admin_display(description=_("gebied"), ordering="reach")
+    def where_label(self):
+        """'Hele gemeente', 'Landelijk of online', or the kernen: 'Noorddorp, Zuidhaven'."""
+        if self.reach == self.Reach.AREAS:
+            names = getattr(self, "area_names", None)
+            return ", ".join(names if names is not None else (a.name for a in self.areas.all()))
+        return self.get_reach_display()
 
     @property
     def tel(self):
@@ -244,6 +262,18 @@ class HelpOffer(index.Indexed, ClusterableModel):
         """What the lists and the offer page show about opening hours, computed once per request."""
         self.open_now = self.is_open_at(moment)
         self.reopens = self.reopens_after(moment)
+
+
+def set_area_names(offers):
+    """The kernen of the offers limited to some, in one query, and none when no offer is."""
+    limited = {offer.pk: offer for offer in offers if offer.reach == HelpOffer.Reach.AREAS}
+    if not limited:
+        return
+    for offer in limited.values():
+        offer.area_names = []
+    links = HelpOffer.areas.through.objects.filter(helpoffer__in=limited)
+    for offer_id, name in links.order_by("area__sort_order").values_list("helpoffer", "area__name"):
+        limited[offer_id].area_names.append(name)
 
 
 class OpeningHours(Orderable):
@@ -291,14 +321,14 @@ class HelpIndexPage(RoutablePageMixin, BasePage):
         verbose_name = _("hulpoverzicht")
 
     def offers(self):
-        # Local help first: Nijkerk's own people and organisations, then the region, then national.
-        area_order = models.Case(
-            *[models.When(area=value, then=i) for i, value in enumerate(HelpOffer.Area.values)]
+        # Local help first (the whole municipality, then single kernen), the region, then national.
+        reach_order = models.Case(
+            *[models.When(reach=value, then=i) for i, value in enumerate(HelpOffer.Reach.values)]
         )
         return (
             HelpOffer.objects.active()
             .prefetch_related("opening_hours", "audiences", "topics")
-            .order_by(area_order, "name")
+            .order_by(reach_order, "name")
         )
 
     def _render_list(self, request, offers, template, extra):
@@ -306,6 +336,7 @@ class HelpIndexPage(RoutablePageMixin, BasePage):
         offers = list(offers)
         for offer in offers:
             offer.set_state(now)
+        set_area_names(offers)
         context = {"offers": offers, "now": now, **extra}
         return self.render(request, template=template, context_overrides=context)
 

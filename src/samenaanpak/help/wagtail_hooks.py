@@ -45,7 +45,7 @@ class HelpOfferFilterSet(WagtailFilterSet):
 
     class Meta:
         model = HelpOffer
-        fields = ["kind", "area"]
+        fields = ["kind", "reach", "areas"]
 
     def filter_stale(self, queryset, name, value):
         if not value:
@@ -64,7 +64,7 @@ class HelpOfferViewSet(SnippetViewSet):
     list_display = [
         "name",
         "kind",
-        "area",
+        "where_label",
         "checked_label",
         yes_no("active", _("tonen op de site")),
     ]

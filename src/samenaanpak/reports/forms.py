@@ -2,10 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samenaanpak.core.models import area_choices
 from samenaanpak.core.public_forms import PublicFormMixin
 
 from . import crypto
-from .models import Category, Place
+from .models import Category
 from .photos import PhotoError, clean_photo
 
 MAX_TEXT = 5000
@@ -92,7 +93,7 @@ class ReportForm(PublicFormMixin, forms.Form):
     place = forms.ChoiceField(
         label=_("In welke plaats? (niet verplicht)"),
         required=False,
-        choices=[("", _("Weet ik niet / zeg ik liever niet"))] + Place.choices,
+        choices=lambda: [("", _("Weet ik niet / zeg ik liever niet"))] + area_choices(),
         error_messages={"invalid_choice": _("Kies een plaats uit de lijst.")},
     )
     when = forms.DateField(
@@ -140,6 +141,10 @@ class ReportForm(PublicFormMixin, forms.Form):
                 _("Die datum ligt in de toekomst. Vul de dag in waarop het gebeurde.")
             )
         return value
+
+    def clean_place(self):
+        """The kern's name is sealed with the report (as it was chosen, even if renamed later)."""
+        return dict(area_choices()).get(self.cleaned_data.get("place"), "")
 
     def clean_photos(self):
         return clean_photos(self.cleaned_data.get("photos") or [], self.upload_notes)

@@ -29,12 +29,6 @@ def today():
     return timezone.localdate()
 
 
-class Place(models.TextChoices):
-    NIJKERK = "nijkerk", "Nijkerk"
-    NIJKERKERVEEN = "nijkerkerveen", "Nijkerkerveen"
-    HOEVELAKEN = "hoevelaken", "Hoevelaken"
-
-
 class Team(models.Model):
     """The people who handle reports. Members are the users in `group`; each member who can read
     holds the team's private key sealed to their own key (TeamKeyGrant)."""
@@ -80,7 +74,7 @@ class Category(models.Model):
         ordering = ["sort_order", "name"]
         verbose_name = _("meldingscategorie")
         verbose_name_plural = _("meldingscategorieën")
-        # Not ending in "_category": the team groups get every "*_category" permission (reports.nijkerk).
+        # Not ending in "_category": the team groups get every "*_category" permission (core.roles).
         permissions = [("manage_all_teams", _("Kan de categorieën van alle meldpuntteams beheren"))]
 
     def __str__(self):

@@ -18,9 +18,9 @@ DUTCH = ("Wat u stuurde, konden wij niet verwerken", "Er is niets opgeslagen", "
 
 @pytest.fixture
 def pages(meldpunt):
-    from samenaanpak.questions.nijkerk import load
+    from samenaanpak.core.content import load_content
 
-    load()
+    load_content("nijkerk", only={"pages", "faq"}, pages={"vragen"})
 
 
 def _csrf_client(url):

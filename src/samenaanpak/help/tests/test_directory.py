@@ -65,6 +65,10 @@ def test_directory_lists_offers_with_crisis_block_and_tel_links(client, nijkerk)
         ({"hoe": "chat"}, {"113 Zelfmoordpreventie"}, {"Drugs Infolijn", "Lianne van Egmond"}),
         ({"hoe": "persoonlijk"}, {"Lianne van Egmond"}, {"113 Zelfmoordpreventie"}),
         ({"gebied": "nijkerk"}, {"Kristel Kreijne"}, {"Jellinek Adviespunt"}),
+        # The local contacts are there for the whole municipality, so for every kern.
+        ({"gebied": "hoevelaken"}, {"Kristel Kreijne", "Lianne van Egmond"}, {"Drugs Infolijn"}),
+        ({"gebied": "nijkerkerveen"}, {"Jan Bjsterbosch"}, {"De Kindertelefoon"}),
+        ({"gebied": "landelijk"}, {"Drugs Infolijn"}, {"Kristel Kreijne"}),
         ({"anoniem": "on"}, {"De Kindertelefoon"}, {"Lianne van Egmond"}),
         ({"voor": ["professionals", "jongeren"]}, {"Drugs Infolijn", "De Kindertelefoon"}, set()),
     ],
@@ -76,6 +80,20 @@ def test_filters(client, nijkerk, query, expected_names, unexpected_names):
     for name in unexpected_names:
         assert f">{name}</a>" not in html, name
     assert result_count(html) == html.count('class="sa-card sa-offer"')
+
+
+@pytest.mark.django_db
+def test_an_offer_in_one_kern_shows_only_under_that_kern(client, nijkerk):
+    from samenaanpak.core.models import Area
+
+    offer = HelpOffer.objects.get(name="Kristel Kreijne")
+    offer.reach = HelpOffer.Reach.AREAS
+    offer.areas.set([Area.objects.get(slug="hoevelaken")])
+    offer.save()
+    assert ">Kristel Kreijne</a>" in client.get("/hulp/?gebied=hoevelaken").content.decode()
+    html = client.get("/hulp/?gebied=nijkerk&gebied=landelijk").content.decode()
+    assert ">Kristel Kreijne</a>" not in html and ">Lianne van Egmond</a>" in html
+    assert "Hoevelaken" in client.get(f"/hulp/aanbod/{offer.pk}/").content.decode()
 
 
 @pytest.mark.django_db

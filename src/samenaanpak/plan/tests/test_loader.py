@@ -62,8 +62,8 @@ def test_loader_is_idempotent_and_keeps_editors_changes(nijkerk):
     Page.objects.get(slug="denk-mee").delete()
     before["pages"] -= 1
 
-    call_command("load_nijkerk", stdout=open("/dev/null", "w"))
-    call_command("load_nijkerk", stdout=open("/dev/null", "w"))
+    call_command("load_content", "nijkerk", stdout=open("/dev/null", "w"))
+    call_command("load_nijkerk", stdout=open("/dev/null", "w"))  # the old name still works
 
     assert snapshot() == before
     assert not Page.objects.filter(slug="denk-mee").exists()  # a deleted page stays deleted

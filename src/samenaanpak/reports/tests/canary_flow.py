@@ -24,13 +24,14 @@ CANARY = os.environ["CANARY"]
 
 call_command("migrate", verbosity=0)
 call_command("createcachetable", verbosity=0)
-from samenaanpak.plan.nijkerk import load_home, load_settings_and_contacts  # noqa: E402
+from samenaanpak.core.content import load_content  # noqa: E402
 from samenaanpak.reports.models import Category  # noqa: E402
-from samenaanpak.reports.nijkerk import load  # noqa: E402
 
-load_home()
-load_settings_and_contacts()
-load()
+load_content(
+    "nijkerk",
+    only={"areas", "settings", "contact_persons", "pages", "report_teams"},
+    pages={"melden"},
+)
 call_command("meldpunt_herstelsleutel", stdout=io.StringIO())  # its output is for a safe, not a log
 
 # Making the test photo is the phone's work, not the server's: Pillow's debug log of the EXIF it

@@ -10,8 +10,8 @@ from django.urls import reverse
 from PIL import Image
 
 from samenaanpak.core.public_forms import start_token
+from samenaanpak.reports.demo import DEMO_HANDLER, DEMO_PASSWORD
 from samenaanpak.reports.models import Category
-from samenaanpak.reports.nijkerk import DEMO_HANDLER, DEMO_PASSWORD
 
 RECEIPT_GROUP = re.compile(r'sa-receipt__group">([0-9A-Z]{4})<')
 

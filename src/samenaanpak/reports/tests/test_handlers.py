@@ -11,6 +11,7 @@ from nacl.exceptions import CryptoError
 
 from samenaanpak.core.models import OutgoingEmail
 from samenaanpak.reports import crypto, keyring, vault
+from samenaanpak.reports.demo import DEMO_PASSWORD
 from samenaanpak.reports.models import (
     AuditEntry,
     Category,
@@ -20,7 +21,6 @@ from samenaanpak.reports.models import (
     Team,
     TeamKeyGrant,
 )
-from samenaanpak.reports.nijkerk import DEMO_PASSWORD
 from samenaanpak.tests.factories import UserFactory
 
 from .helpers import handler, jpeg, submit, unlocked_handler
@@ -51,7 +51,7 @@ def roles(meldpunt):
         user.groups.add(Group.objects.get_or_create(name=group_name)[0])
         return user
 
-    # As in plan.nijkerk: a beheerder holds every permission, but is in no meldpunt team.
+    # As in core.roles: a beheerder holds every permission, but is in no meldpunt team.
     Group.objects.get_or_create(name="Beheerder")[0].permissions.add(*Permission.objects.all())
     Group.objects.get_or_create(name="Redacteur")[0].permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
@@ -371,7 +371,7 @@ ALLOW, DENY = "allow", "deny"
 @pytest.fixture
 def teams(meldpunt):
     """Two teams as an installation sets them up: each group holds the category permissions (as
-    reports.nijkerk gives the group Meldpunt), each team has a key and a member who can read it,
+    core.roles gives the group Meldpunt), each team has a key and a member who can read it,
     and a category of its own; plus a beheerder (every permission, in no team)."""
     from types import SimpleNamespace
 

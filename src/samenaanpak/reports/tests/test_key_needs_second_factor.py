@@ -12,8 +12,8 @@ from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samenaanpak.reports import keyring
+from samenaanpak.reports.demo import DEMO_HANDLER, DEMO_PASSWORD
 from samenaanpak.reports.models import Report
-from samenaanpak.reports.nijkerk import DEMO_HANDLER, DEMO_PASSWORD
 from samenaanpak.tests.factories import UserFactory
 from samenaanpak.tests.two_factor import code_step, enrol, password_step
 

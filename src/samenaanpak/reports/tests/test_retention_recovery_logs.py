@@ -12,6 +12,7 @@ from django.test import RequestFactory, override_settings
 
 from samenaanpak.core.history import record_status
 from samenaanpak.reports import crypto, daily, keyring, vault
+from samenaanpak.reports.demo import DEMO_PASSWORD
 from samenaanpak.reports.logging import ReporterLogFilter
 from samenaanpak.reports.models import (
     AuditEntry,
@@ -22,7 +23,6 @@ from samenaanpak.reports.models import (
     TeamKeyGrant,
     today,
 )
-from samenaanpak.reports.nijkerk import DEMO_PASSWORD
 
 from .helpers import handler, jpeg, submit
 

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def served_db(meldpunt, tmp_path):
-    from samenaanpak.questions.nijkerk import load as load_questions
+    from samenaanpak.core.content import load_content
 
-    load_questions()
+    load_content("nijkerk", only={"pages", "faq"}, pages={"vragen"})
     return servers.database_url(tmp_path)
 
 
