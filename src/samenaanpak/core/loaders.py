@@ -97,7 +97,14 @@ def _split(spec):
 
 
 def _publish(parent, model, values):
+    """Add the page and publish it; an example page (`is_example`) stays a draft: residents never
+    read invented news, editors find it in the back office (core.editorial)."""
     page = model(**field_values(model, values))
+    if getattr(page, "is_example", False):
+        page.live = False
+        parent.add_child(instance=page)
+        page.save_revision()
+        return page
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
@@ -174,7 +181,13 @@ def load_entry_points(items, context):
         for item in items:
             page = page_at(context, item["page"])
             if page is not None:
-                entry = {"title": item["title"], "text": item.get("text", ""), "page": page.pk}
+                entry = {
+                    "title": item["title"],
+                    "text": item.get("text", ""),
+                    "title_en": item.get("title_en", ""),
+                    "text_en": item.get("text_en", ""),
+                    "page": page.pk,
+                }
                 entries.append({"type": "entry", "value": entry})
         home.entry_points = entries
         home.save_revision().publish()

@@ -15,6 +15,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock, CrisisNumberBlock, EntryPointBlock
+from .editorial import ToConfirm
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 \-]{2,19}$",
@@ -28,7 +29,7 @@ def tel_href(number: str) -> str:
 
 
 @register_setting(icon="cog")
-class SiteSettings(ClusterableModel, BaseGenericSetting):
+class SiteSettings(ToConfirm, ClusterableModel, BaseGenericSetting):
     municipality_name = models.CharField(_("naam gemeente"), max_length=100, blank=True)
     places = models.CharField(
         _("kernen"),
@@ -85,6 +86,7 @@ class SiteSettings(ClusterableModel, BaseGenericSetting):
         FieldPanel("privacy_page"),
         FieldPanel("facebook_url"),
         FieldPanel("security_contact"),
+        FieldPanel("to_confirm"),
     ]
 
     class Meta:
@@ -206,12 +208,14 @@ class ContactPerson(index.Indexed, Orderable):
         return tel_href(self.phone)
 
 
-class BasePage(Page):
-    """Common to our pages: a short introduction used in listings and search results."""
+class BasePage(ToConfirm, Page):
+    """Common to our pages: a short introduction used in listings and search results, and what
+    the municipality must still confirm (core.editorial; on the page's settings tab)."""
 
     intro = models.TextField(_("inleiding"), blank=True, max_length=600)
 
     search_fields = Page.search_fields + [index.SearchField("intro")]
+    settings_panels = Page.settings_panels + [FieldPanel("to_confirm")]
 
     class Meta:
         abstract = True
@@ -256,7 +260,7 @@ class ContentPage(BasePage):
     show_policy_officer = models.BooleanField(_("beleidsmedewerker tonen"), default=False)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    settings_panels = Page.settings_panels + [
+    settings_panels = BasePage.settings_panels + [
         FieldPanel("show_contact_persons"),
         FieldPanel("show_policy_officer"),
     ]

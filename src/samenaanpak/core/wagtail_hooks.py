@@ -1,12 +1,14 @@
 from django.db.models import Count
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from . import mail
+from . import editorial, mail
+from .admin_views import ToConfirmView, editable_rows
 from .models import OutgoingEmail
 from .permissions import NoAddPermissionPolicy
 
@@ -63,3 +65,49 @@ def add_outbox_panel(request, panels):
         panels.append(
             OutboxPanel(counts[OutgoingEmail.Status.PENDING], counts[OutgoingEmail.Status.FAILED])
         )
+
+
+# --- Te bevestigen (core.editorial) --------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_to_confirm_url():
+    return [path("te-bevestigen/", ToConfirmView.as_view(), name="core_to_confirm")]
+
+
+@hooks.register("register_reports_menu_item")
+def register_to_confirm_menu_item():
+    return MenuItem(_("Te bevestigen"), reverse("core_to_confirm"), icon_name="warning", order=50)
+
+
+class ToConfirmPanel(Component):
+    """On the back office's home page: how much is still to confirm or is an example."""
+
+    name = "to_confirm"
+    order = 60
+    template_name = "core/admin/to_confirm_panel.html"
+
+    def __init__(self, open_count, example_count):
+        self.open_count, self.example_count = open_count, example_count
+
+    def get_context_data(self, parent_context):
+        return {
+            "open_count": self.open_count,
+            "example_count": self.example_count,
+            "url": reverse("core_to_confirm"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_to_confirm_panel(request, panels):
+    # Editors only (those who may edit some of it); meldpunt handlers are not shown content work.
+    finder_rows = [
+        row
+        for _model, items in editorial.open_items()
+        for row in editable_rows(request.user, items)
+    ]
+    examples = [
+        row for _model, items in editorial.examples() for row in editable_rows(request.user, items)
+    ]
+    if finder_rows or examples:
+        panels.append(ToConfirmPanel(len(finder_rows), len(examples)))

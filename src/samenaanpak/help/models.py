@@ -18,6 +18,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from samenaanpak.core.editorial import ToConfirm
 from samenaanpak.core.models import BasePage, phone_validator, tel_href
 
 from .opening import hours_summary, is_open, next_opening, reopens_label
@@ -84,7 +85,7 @@ class HelpOfferQuerySet(models.QuerySet):
         return self.filter(condition) if condition else self
 
 
-class HelpOffer(index.Indexed, ClusterableModel):
+class HelpOffer(ToConfirm, index.Indexed, ClusterableModel):
     class Kind(models.TextChoices):
         LOCAL_PERSON = "persoon", _("Iemand in de buurt")
         LOCAL_ORGANISATION = "organisatie", _("Organisatie in de buurt")
@@ -139,11 +140,6 @@ class HelpOffer(index.Indexed, ClusterableModel):
     minimum_age = models.PositiveSmallIntegerField(_("minimumleeftijd"), null=True, blank=True)
     last_checked = models.DateField(_("laatst gecontroleerd"), null=True, blank=True)
     active = models.BooleanField(_("tonen op de site"), default=True)
-    is_example = models.BooleanField(
-        _("voorbeeld"),
-        default=False,
-        help_text=_("Voorbeeldgegevens: controleer ze en zet dan het vinkje uit."),
-    )
 
     objects = HelpOfferQuerySet.as_manager()
 
@@ -198,7 +194,7 @@ class HelpOffer(index.Indexed, ClusterableModel):
             heading=_("Voorwaarden"),
         ),
         MultiFieldPanel(
-            [FieldPanel("last_checked"), FieldPanel("active"), FieldPanel("is_example")],
+            [FieldPanel("last_checked"), FieldPanel("active"), FieldPanel("to_confirm")],
             heading=_("Beheer"),
         ),
     ]

@@ -40,12 +40,18 @@ def yes_no(field_name, label):
 
 class HelpOfferFilterSet(WagtailFilterSet):
     active = yes_no_filter(_("tonen op de site"), filter_field)
-    is_example = yes_no_filter(_("voorbeeld"), filter_field)
+    to_confirm = yes_no_filter(_("te bevestigen door de gemeente"), "filter_to_confirm")
     stale = yes_no_filter(_("Langer dan 6 maanden niet gecontroleerd"), "filter_stale")
 
     class Meta:
         model = HelpOffer
         fields = ["kind", "reach", "areas"]
+
+    def filter_to_confirm(self, queryset, name, value):
+        if not value:
+            return queryset
+        open_items = queryset.exclude(to_confirm="")
+        return open_items if value == "true" else queryset.filter(to_confirm="")
 
     def filter_stale(self, queryset, name, value):
         if not value:
@@ -77,8 +83,8 @@ register_snippet(HelpOfferViewSet)
 
 @hooks.register("register_bulk_action")
 class MarkCheckedBulkAction(SnippetBulkAction):
-    """Select offers in the list, confirm, and their last-checked date becomes today (POST only,
-    for those who may change offers)."""
+    """Select offers in the list, confirm, and their last-checked date becomes today and nothing
+    is left to confirm (POST only, for those who may change offers)."""
 
     display_name = _("Gecontroleerd vandaag")
     action_type = "gecontroleerd"
@@ -95,7 +101,7 @@ class MarkCheckedBulkAction(SnippetBulkAction):
     @classmethod
     def execute_action(cls, objects, **kwargs):
         count = HelpOffer.objects.filter(pk__in=[obj.pk for obj in objects]).update(
-            last_checked=timezone.localdate()
+            last_checked=timezone.localdate(), to_confirm=""
         )
         return count, 0
 

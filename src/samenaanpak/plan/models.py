@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from samenaanpak.core.blocks import RICH_TEXT_FEATURES, BodyBlock
+from samenaanpak.core.editorial import ToConfirm
 from samenaanpak.core.history import HasStatusHistory, StatusEvent, state_field
 from samenaanpak.core.models import BasePage
 
@@ -95,7 +96,9 @@ class ThinkTankPage(BasePage):
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("focus")]
-    settings_panels = Page.settings_panels + [FieldPanel("group", permission="auth.change_group")]
+    settings_panels = BasePage.settings_panels + [
+        FieldPanel("group", permission="auth.change_group")
+    ]
     search_fields = BasePage.search_fields + [index.SearchField("focus")]
     parent_page_types = ["plan.ThinkTankIndexPage"]
     subpage_types = ["plan.UpdatePage"]
@@ -111,7 +114,7 @@ class ThinkTankPage(BasePage):
         context["goals"] = self.goals.order_by("sort_order", "pk")
         context["overview"] = overview = progress_overview([self])[0]
         actions = (
-            Action.objects.filter(goal__think_tank=self)
+            Action.objects.filter(goal__think_tank=self, is_example=False)
             .select_related("goal", "state")
             .order_by("goal__sort_order", "start_date", "pk")
         )
@@ -165,7 +168,10 @@ class UpdatePage(BasePage):
     is_example = models.BooleanField(
         _("voorbeeld"),
         default=False,
-        help_text=_("Voorbeeldinhoud: vervang of verwijder dit bericht."),
+        help_text=_(
+            "Voorbeeldinhoud: bezoekers zien dit bericht niet zolang het vinkje aan staat. Vervang "
+            "het door echt nieuws of verwijder het."
+        ),
     )
 
     content_panels = Page.content_panels + [
@@ -173,7 +179,7 @@ class UpdatePage(BasePage):
         FieldPanel("intro"),
         FieldPanel("body"),
     ]
-    settings_panels = Page.settings_panels + [FieldPanel("is_example")]
+    settings_panels = BasePage.settings_panels + [FieldPanel("is_example")]
     search_fields = BasePage.search_fields + [index.SearchField("body"), index.FilterField("date")]
     parent_page_types = ["plan.ThinkTankPage", "plan.NewsIndexPage"]
     subpage_types = []
@@ -193,7 +199,7 @@ class UpdatePage(BasePage):
 # Goals and actions (edited in the back office, shown on the plan and think-tank pages)
 
 
-class Goal(Orderable):
+class Goal(ToConfirm, Orderable):
     """One of the plan's aims, owned by one think tank."""
 
     think_tank = models.ForeignKey(
@@ -202,7 +208,12 @@ class Goal(Orderable):
     title = models.CharField(_("doel"), max_length=200)
     description = models.TextField(_("toelichting"), blank=True)
 
-    panels = [FieldPanel("think_tank"), FieldPanel("title"), FieldPanel("description")]
+    panels = [
+        FieldPanel("think_tank"),
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldPanel("to_confirm"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("doel")
@@ -223,7 +234,10 @@ class Action(HasStatusHistory):
     is_example = models.BooleanField(
         _("voorbeeld"),
         default=False,
-        help_text=_("Voorbeeldinhoud: vervang of verwijder deze actie."),
+        help_text=_(
+            "Voorbeeldinhoud: bezoekers zien deze actie niet en ze telt in geen enkel cijfer mee "
+            "zolang het vinkje aan staat."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # The current status ("" before the first history row) and the newest history row.
@@ -297,7 +311,8 @@ def progress_overview(think_tanks):
         for tt in think_tanks
     }
     rows = (
-        Action.objects.filter(goal__think_tank__in=list(by_id))
+        # Example actions are invented: they count in no figure that residents read.
+        Action.objects.filter(goal__think_tank__in=list(by_id), is_example=False)
         .values("goal__think_tank", "status")
         .annotate(n=Count("pk"), mean=Avg("state__progress"))
         .order_by()

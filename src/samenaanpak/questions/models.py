@@ -10,6 +10,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from samenaanpak.core.editorial import ToConfirm
 from samenaanpak.core.history import HasStatusHistory, StatusEvent, state_field
 from samenaanpak.core.models import BasePage
 
@@ -100,7 +101,7 @@ class QuestionEvent(StatusEvent):
         pass
 
 
-class FaqEntry(index.Indexed, Orderable):
+class FaqEntry(ToConfirm, index.Indexed, Orderable):
     """A question and answer on /vragen/veelgestelde-vragen/, anonymised and checked by an editor."""
 
     question = models.CharField(_("vraag"), max_length=300)
@@ -119,7 +120,12 @@ class FaqEntry(index.Indexed, Orderable):
         verbose_name=_("gemaakt van vraag"),
     )
 
-    panels = [FieldPanel("question"), FieldPanel("answer"), FieldPanel("published")]
+    panels = [
+        FieldPanel("question"),
+        FieldPanel("answer"),
+        FieldPanel("published"),
+        FieldPanel("to_confirm"),
+    ]
     search_fields = [index.SearchField("question"), index.SearchField("answer")]
 
     class Meta(Orderable.Meta):

@@ -38,7 +38,7 @@ def test_the_menu_has_every_section_with_short_names(client, nijkerk):
 
 
 @pytest.mark.django_db
-def test_footer_feed_and_privacy_link_follow_the_pages(client, nijkerk):
+def test_footer_feed_and_privacy_link_follow_the_pages(client, examples_made_real):
     html = client.get("/").content.decode()
     assert footer_links(html)[:4] == [
         ("/contact/", "Contact"),

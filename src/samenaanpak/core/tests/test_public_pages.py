@@ -72,7 +72,7 @@ def fetched_resources(html: str) -> list[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", PUBLIC_URLS)
-def test_public_page_renders_in_dutch_with_only_our_own_resources(client, nijkerk, url):
+def test_public_page_renders_in_dutch_with_only_our_own_resources(client, examples_made_real, url):
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -99,7 +99,7 @@ def test_security_headers_on_public_pages(client, nijkerk, url):
 
 
 @pytest.mark.django_db
-def test_home_has_entry_points_crisis_block_and_contacts(client, nijkerk):
+def test_home_has_entry_points_crisis_block_and_contacts(client, examples_made_real):
     html = client.get("/").content.decode()
     for title in ("Ik zoek hulp", "Ik wil iets melden", "Ik heb een vraag", "Het plan", "Denk mee"):
         assert title in html
@@ -119,7 +119,7 @@ def test_home_has_entry_points_crisis_block_and_contacts(client, nijkerk):
 
 
 @pytest.mark.django_db
-def test_plan_page_tells_the_story_and_shows_progress(client, nijkerk):
+def test_plan_page_tells_the_story_and_shows_progress(client, examples_made_real):
     html = client.get("/plan-van-aanpak/").content.decode()
     assert "Het gemeentelijk drugsbeleid is een zaak van alle Nijkerkers." in html
     assert "2 juli 2015" in html and "vijfenzeventig" in html and "16 november 2015" in html
@@ -220,7 +220,7 @@ def test_robots_sitemap_and_security_txt(client, nijkerk, settings):
 
 
 @pytest.mark.django_db
-def test_feeds_list_updates(client, nijkerk):
+def test_feeds_list_updates(client, examples_made_real):
     rss = client.get("/nieuws/rss/")
     assert rss.status_code == 200 and rss["Content-Type"].startswith("application/rss+xml")
     assert "Eerste scholen doen mee aan voorlichting" in rss.content.decode()
@@ -256,7 +256,7 @@ def test_public_pages_stay_within_query_budget(
 
 
 @pytest.mark.django_db
-def test_browser_language_does_not_switch_the_site_to_english(client, nijkerk):
+def test_browser_language_does_not_switch_the_site_to_english(client, examples_made_real):
     html = client.get(
         "/denktanks/preventie/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
     ).content.decode()

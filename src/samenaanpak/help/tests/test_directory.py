@@ -13,7 +13,7 @@ def result_count(html):
 
 
 @pytest.mark.django_db
-def test_loader_turns_contact_persons_into_offers_and_adds_examples(nijkerk):
+def test_loader_turns_contact_persons_into_offers_and_marks_what_to_confirm(nijkerk):
     page = HelpIndexPage.objects.get()
     assert page.url == "/hulp/" and page.show_in_menus
     local = HelpOffer.objects.filter(kind=HelpOffer.Kind.LOCAL_PERSON)
@@ -23,14 +23,15 @@ def test_loader_turns_contact_persons_into_offers_and_adds_examples(nijkerk):
         "Kristel Kreijne",
         "Lianne van Egmond",
     ]
-    examples = HelpOffer.objects.filter(is_example=True)
+    to_confirm = HelpOffer.objects.exclude(to_confirm="")
     assert {
         "113 Zelfmoordpreventie",
         "De Kindertelefoon",
         "Drugs Infolijn",
         "Jellinek Adviespunt",
-    } <= set(examples.values_list("name", flat=True))
-    assert all(offer.last_checked for offer in examples)
+    } <= set(to_confirm.values_list("name", flat=True))
+    # Nobody checked anything yet: no invented "laatst gecontroleerd" dates.
+    assert not HelpOffer.objects.filter(last_checked__isnull=False).exists()
     assert local.first().audiences.filter(slug="ouders").exists()  # many-to-many saved
 
 

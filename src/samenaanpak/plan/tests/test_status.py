@@ -62,7 +62,7 @@ def test_history_is_append_only_and_newest_row_is_current(nijkerk):
 
 
 @pytest.mark.django_db
-def test_progress_overview_counts_and_means(nijkerk):
+def test_progress_overview_counts_and_means(examples_made_real):
     from samenaanpak.plan.models import ThinkTankPage
 
     aanbod = ThinkTankPage.objects.get(slug="aanbod")
@@ -90,7 +90,7 @@ def test_progress_overview_query_count_is_constant(nijkerk, django_assert_num_qu
 
 @pytest.mark.django_db
 def test_think_tank_page_pages_through_many_actions(
-    client, nijkerk, settings, django_assert_max_num_queries
+    client, examples_made_real, settings, django_assert_max_num_queries
 ):
     from samenaanpak.plan.models import ThinkTankPage
 
