@@ -69,8 +69,13 @@ def search_hits(request, query: str) -> list[SearchHit]:
     hits = []
     site = Site.find_for_request(request)
     site_settings = SiteSettings.load(request_or_site=request)
+    # Wagtail's .public() reads the view restrictions each time it is called: read them once.
+    private = Page.objects.private_q()
     pages = list(
-        Page.objects.live().public().specific().search(query, operator="or")[:SEARCH_LIMIT_PER_KIND]
+        Page.objects.live()
+        .exclude(private)
+        .specific()
+        .search(query, operator="or")[:SEARCH_LIMIT_PER_KIND]
     )
     # The policy officer's name is in the site settings, shown on the pages that say so.
     name_words = set(site_settings.policy_officer_name.casefold().split())
@@ -79,7 +84,9 @@ def search_hits(request, query: str) -> list[SearchHit]:
         seen = {page.pk for page in pages}
         pages += [
             page
-            for page in content_page.objects.live().public().filter(show_policy_officer=True)
+            for page in content_page.objects.live()
+            .exclude(private)
+            .filter(show_policy_officer=True)
             if page.pk not in seen
         ]
     for page in pages:
@@ -92,7 +99,7 @@ def search_hits(request, query: str) -> list[SearchHit]:
             )
         )
 
-    help_page = apps.get_model("help", "HelpIndexPage").objects.live().public().first()
+    help_page = apps.get_model("help", "HelpIndexPage").objects.live().exclude(private).first()
     if help_page:
         offer_model = apps.get_model("help", "HelpOffer")
         ids = _search_ids(offer_model.objects.all(), query)
@@ -107,7 +114,9 @@ def search_hits(request, query: str) -> list[SearchHit]:
                 )
             )
 
-    questions_page = apps.get_model("questions", "QuestionsPage").objects.live().public().first()
+    questions_page = (
+        apps.get_model("questions", "QuestionsPage").objects.live().exclude(private).first()
+    )
     if questions_page:
         faq_model = apps.get_model("questions", "FaqEntry")
         ids = _search_ids(faq_model.objects.all(), query)

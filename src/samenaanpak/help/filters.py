@@ -26,19 +26,18 @@ def where_choices():
 class HelpOfferFilter(django_filters.FilterSet):
     """The filters of /hulp/: a plain GET form, so every filtered list has its own URL."""
 
-    voor = django_filters.ModelMultipleChoiceFilter(
+    # Audiences and topics by slug. Their choices are read in __init__, once per request: a
+    # ModelMultipleChoiceFilter read the table once to draw the checkboxes and again to check the
+    # values sent.
+    voor = django_filters.MultipleChoiceFilter(
         label=_("Voor wie"),
         field_name="audiences__slug",
-        to_field_name="slug",
-        queryset=Audience.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         distinct=True,
     )
-    onderwerp = django_filters.ModelMultipleChoiceFilter(
+    onderwerp = django_filters.MultipleChoiceFilter(
         label=_("Onderwerp"),
         field_name="topics__slug",
-        to_field_name="slug",
-        queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         distinct=True,
     )
@@ -64,6 +63,11 @@ class HelpOfferFilter(django_filters.FilterSet):
     class Meta:
         model = HelpOffer
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, model in (("voor", Audience), ("onderwerp", Topic)):
+            self.filters[name].extra["choices"] = list(model.objects.values_list("slug", "name"))
 
     def filter_channels(self, queryset, name, value):
         return queryset.with_channel(value)

@@ -196,6 +196,28 @@ def test_search_finds_think_tank(client, nijkerk):
 
 
 @pytest.mark.django_db
+def test_search_leaves_out_pages_behind_a_view_restriction(client, nijkerk):
+    from wagtail.models import Page, PageViewRestriction
+
+    from samenaanpak.help.models import HelpIndexPage
+
+    assert (
+        'href="/denktanks/preventie/"'
+        in client.get("/zoeken/", {"q": "Preventie"}).content.decode()
+    )
+    assert "/hulp/aanbod/" in client.get("/zoeken/", {"q": "Jellinek"}).content.decode()
+    tanks = Page.objects.get(url_path__endswith="/denktanks/")
+    PageViewRestriction.objects.create(page=tanks, restriction_type="password", password="x")
+    PageViewRestriction.objects.create(
+        page=HelpIndexPage.objects.get(), restriction_type="password", password="x"
+    )
+    html = client.get("/zoeken/", {"q": "Preventie"}).content.decode()
+    assert "/denktanks/preventie/" not in html
+    # The offers' links lead into the restricted help directory, so they are left out too.
+    assert "/hulp/aanbod/" not in client.get("/zoeken/", {"q": "Jellinek"}).content.decode()
+
+
+@pytest.mark.django_db
 def test_health_reports_database_and_cache(client):
     response = client.get("/gezond/")
     assert response.status_code == 200
