@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 
 # The order in which kinds load: what is referred to comes before what refers to it.
@@ -144,7 +145,12 @@ def field_values(model, values: dict) -> dict:
 
     result = {}
     for name, value in values.items():
-        model_field = model._meta.get_field(name)
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise ContentError(
+                f"{model._meta.label} has no field {name!r} (a key in the content files)"
+            ) from None
         if isinstance(model_field, RichTextField):
             value = rich_text(value)
         elif isinstance(model_field, StreamField):

@@ -85,6 +85,18 @@ class Workflow:
             rule(current, new, fields)
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """History rows are only ever added, one at a time, by record_status(): a bulk insert would
+    skip the record's stored status, an update or delete would rewrite the past. (A record's
+    deletion still removes its rows: Django's cascade uses the plain base manager. Tests that
+    must backdate a row use `Model._base_manager` on purpose.)"""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError(f"{self.model.__name__} is append-only: write through record_status()")
+
+    update = delete = bulk_create = bulk_update = _refuse
+
+
 class StatusEvent(models.Model):
     """One row of a record's status history. Rows are only ever added, by record_status().
 
@@ -104,6 +116,8 @@ class StatusEvent(models.Model):
     )
     created_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now, db_index=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         abstract = True
         ordering = ["-created_at", "-pk"]
@@ -114,6 +128,9 @@ class StatusEvent(models.Model):
         if not self._state.adding:
             raise ValueError(f"{type(self).__name__} is append-only")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} is append-only")
 
 
 STORED_FIELDS = ("status", "state")

@@ -2,7 +2,7 @@
 (`areas`) by slug; `reach` is gemeente, kernen, regio or landelijk; `hours` is a list of
 {days: [0-6, Monday is 0], opens: "09:00", closes: "17:00"}."""
 
-from samenaanpak.core.content import loader
+from samenaanpak.core.content import field_values, loader
 from samenaanpak.core.models import Area
 
 from .models import Audience, HelpOffer, OpeningHours, Topic, ensure_reference_data
@@ -26,7 +26,7 @@ def _create_offer(item):
     audiences, topics, areas, hours = (
         item.pop(name, []) for name in ("audiences", "topics", "areas", "hours")
     )
-    offer = HelpOffer.objects.create(**item)
+    offer = HelpOffer.objects.create(**field_values(HelpOffer, item))
     offer.audiences.set(Audience.objects.filter(slug__in=audiences))
     offer.topics.set(Topic.objects.filter(slug__in=topics))
     offer.areas.set(Area.objects.filter(slug__in=areas))

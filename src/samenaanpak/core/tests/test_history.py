@@ -261,7 +261,7 @@ def test_migrations_fill_the_stored_columns_from_existing_history():
     record_status(action, PlanStatus.PLANNED, progress=0)
     later = record_status(action, PlanStatus.IN_PROGRESS, progress=40)
     earlier = record_status(action, PlanStatus.IN_PROGRESS, progress=20)
-    ActionEvent.objects.filter(pk=earlier.pk).update(created_at=long_ago)
+    ActionEvent._base_manager.filter(pk=earlier.pk).update(created_at=long_ago)
     bare_action = make_action()
     # questions: one answered, one without history (nieuw)
     question = make_question()
@@ -295,12 +295,35 @@ def test_migrations_fill_the_stored_columns_from_existing_history():
         "beantwoord",
         answered.pk,
     )
-    assert Question.objects.filter(pk=bare_question.pk).values_list("status", "state").get() == (
-        "nieuw",
-        None,
-    )
+    # A question without history gets its first row, so the table applies to it (review fix:
+    # it was stuck at "nieuw" with no row, and the back office failed on its next step).
+    bare_question.refresh_from_db()
+    assert bare_question.status == "nieuw" and bare_question.state is not None
+    record_status(bare_question, "in_behandeling")
+    assert bare_question.status == "in_behandeling"
     assert Report.objects.filter(pk=report.pk).values_list("status", "state").get() == (
         ReportStatus.CLOSED,
         closed.pk,
     )
     assert ReportEvent.objects.filter(report=report).count() == 2
+
+
+@pytest.mark.django_db
+def test_history_rows_cannot_be_rewritten_bulk_inserted_or_deleted():
+    action = make_action()
+    event = record_status(action, PlanStatus.PLANNED, progress=0)
+    rows = ActionEvent.objects.filter(pk=event.pk)
+    for attempt in (
+        lambda: rows.update(note="herschreven"),
+        lambda: rows.delete(),
+        lambda: ActionEvent.objects.bulk_create(
+            [ActionEvent(action=action, status=PlanStatus.DONE, progress=100)]
+        ),
+    ):
+        with pytest.raises(TypeError, match="append-only"):
+            attempt()
+    with pytest.raises(ValueError, match="append-only"):
+        event.delete()
+    assert ActionEvent.objects.filter(action=action).count() == 1
+    action.delete()  # deleting the record itself still removes its rows (cascade)
+    assert not ActionEvent.objects.filter(pk=event.pk).exists()
