@@ -248,7 +248,10 @@ class HomePage(BasePage):
         # plan builds on core, so core looks the update model up by name instead of importing it.
         update_model = apps.get_model("plan", "UpdatePage")
         context["latest_updates"] = (
-            update_model.objects.live().public().order_by("-date", "-pk")[:3]
+            update_model.objects.live()
+            .public()
+            .filter(is_example=False)
+            .order_by("-date", "-pk")[:3]
         )
         context["contact_persons"] = ContactPerson.objects.filter(active=True)
         return context

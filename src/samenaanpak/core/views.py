@@ -77,6 +77,7 @@ def search_hits(request, query: str) -> list[SearchHit]:
         .specific()
         .search(query, operator="or")[:SEARCH_LIMIT_PER_KIND]
     )
+    pages = [page for page in pages if not getattr(page, "is_example", False)]  # core.editorial
     # The policy officer's name is in the site settings, shown on the pages that say so.
     name_words = set(site_settings.policy_officer_name.casefold().split())
     if name_words & set(query.casefold().split()):

@@ -28,7 +28,12 @@ class UpdatesFeed(Feed):
         )
 
     def items(self):
-        return UpdatePage.objects.live().public().order_by("-date", "-pk")[:20]
+        return (
+            UpdatePage.objects.live()
+            .public()
+            .filter(is_example=False)
+            .order_by("-date", "-pk")[:20]
+        )
 
     def item_title(self, item):
         return item.title

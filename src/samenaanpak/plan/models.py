@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Avg, Count, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -121,7 +122,12 @@ class ThinkTankPage(BasePage):
         # The overview already counted the actions: the paginator needs no COUNT query of its own.
         paginator = KnownCountPaginator(actions, self.actions_per_page, count=overview["total"])
         context["actions"] = paginator.get_page(request.GET.get("pagina"))
-        context["updates"] = UpdatePage.objects.child_of(self).live().order_by("-date", "-pk")[:5]
+        context["updates"] = (
+            UpdatePage.objects.child_of(self)
+            .live()
+            .filter(is_example=False)
+            .order_by("-date", "-pk")[:5]
+        )
         return context
 
 
@@ -139,7 +145,8 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
     @path("")
     def index(self, request):
         paginator = Paginator(
-            UpdatePage.objects.live().public().order_by("-date", "-pk"), self.per_page
+            UpdatePage.objects.live().public().filter(is_example=False).order_by("-date", "-pk"),
+            self.per_page,
         )
         try:
             updates = paginator.page(request.GET.get("pagina", 1))
@@ -187,6 +194,16 @@ class UpdatePage(BasePage):
     class Meta:
         verbose_name = _("nieuwsbericht")
         verbose_name_plural = _("nieuwsberichten")
+
+    def serve(self, request, *args, **kwargs):
+        # An example is never shown to residents, even when published by mistake; editors still
+        # see it in the preview.
+        if self.is_example and not getattr(request, "is_preview", False):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        return [] if self.is_example else super().get_sitemap_urls(request)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -7,11 +7,11 @@ from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
-    DeleteView,
-    EditView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
+
+from samenaanpak.core.admin_views import OwnUnitsSnippetViewSet
 
 from .admin_forms import ActionForm, ActionHistoryPanel
 from .models import Action, Goal, ThinkTankPage
@@ -19,23 +19,6 @@ from .permissions import ThinkTankActionPolicy
 
 # Registered before any view asks for a policy (see wagtail.permissions).
 register_permission_policy(Action, ThinkTankActionPolicy(Action))
-
-
-class OwnThinkTankMixin:
-    """Edit and delete views only find actions of the user's own think tanks (404 otherwise)."""
-
-    def get_queryset(self):
-        return self.permission_policy.instances_user_has_permission_for(
-            self.request.user, self.permission_required
-        )
-
-
-class ActionEditView(OwnThinkTankMixin, EditView):
-    pass
-
-
-class ActionDeleteView(OwnThinkTankMixin, DeleteView):
-    pass
 
 
 class ActionFilterSet(WagtailFilterSet):
@@ -50,13 +33,11 @@ class ActionFilterSet(WagtailFilterSet):
         fields = ["think_tank", "status", "is_example"]
 
 
-class ActionViewSet(SnippetViewSet):
+class ActionViewSet(OwnUnitsSnippetViewSet):
     model = Action
     icon = "tasks"
     menu_label = _("Acties")
     url_prefix = "acties"
-    edit_view_class = ActionEditView
-    delete_view_class = ActionDeleteView
     list_display = [
         "title",
         Column(

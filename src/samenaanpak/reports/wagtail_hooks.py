@@ -8,7 +8,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views import snippets
+
+from samenaanpak.core.admin_views import OwnUnitsSnippetViewSet
 
 from . import admin_views
 from .admin_forms import CategoryForm
@@ -47,48 +48,12 @@ def register_menu_item():
     )
 
 
-def own_teams_categories(view):
-    return view.permission_policy.instances_user_has_any_permission_for(
-        view.request.user, ["add", "change", "delete", "view"]
-    )
-
-
-class CategoryEditView(snippets.EditView):
-    """Finds only the categories of the user's own teams (404 otherwise); a beheerder's policy
-    covers all of them. The same for the views below."""
-
-    def get_queryset(self):
-        return own_teams_categories(self)
-
-
-class CategoryDeleteView(snippets.DeleteView):
-    def get_queryset(self):
-        return own_teams_categories(self)
-
-
-class CategoryHistoryView(snippets.HistoryView):
-    def get_base_object_queryset(self):  # (get_queryset is the list of log entries here)
-        return own_teams_categories(self)
-
-
-class CategoryUsageView(snippets.UsageView):
-    def get_base_object_queryset(self):
-        return own_teams_categories(self)
-
-
-class CategoryViewSet(snippets.SnippetViewSet):
+class CategoryViewSet(OwnUnitsSnippetViewSet):
     model = Category
     icon = "tag"
     menu_label = _("Meldingscategorieën")
     url_prefix = "meldingscategorieen"
     list_display = ["name", "team", "deadline_days", "active"]
-    edit_view_class = CategoryEditView
-    delete_view_class = CategoryDeleteView
-    history_view_class = CategoryHistoryView
-    usage_view_class = CategoryUsageView
-    # Copying a category is of no use, and Wagtail 8's copy view, when POSTed to directly, saves
-    # over the original (its form normally posts to the add view): one path fewer to guard.
-    copy_view_enabled = False
     edit_handler = ObjectList(
         [
             FieldPanel("name"),

@@ -134,3 +134,15 @@ def test_marking_offers_checked_today_leaves_nothing_to_confirm(
     assert client.post(url).status_code == 302
     offer.refresh_from_db()
     assert offer.to_confirm == "" and offer.last_checked is not None
+
+
+def test_an_example_published_by_mistake_stays_out_of_sight(client, nijkerk):
+    page = UpdatePage.objects.filter(is_example=True).first()
+    page.save_revision().publish()
+    page.refresh_from_db()
+    assert page.live
+    url = page.get_url()
+    assert client.get(url).status_code == 404
+    for listing in ("/", "/nieuws/", "/nieuws/rss/", "/sitemap.xml", f"/zoeken/?q={page.title}"):
+        assert url not in client.get(listing).content.decode(), listing
+    assert page.title not in client.get(page.get_parent().url).content.decode()

@@ -96,3 +96,17 @@ def test_think_tank_member_can_only_choose_own_goals(client, role_users, verifie
     html = client.get(reverse("wagtailsnippets_plan_action:add")).content.decode()
     assert "Groepsdruk omdraaien" in html  # a preventie goal
     assert "De meldingsbereidheid vergroten" not in html  # an aanbod goal
+
+
+@pytest.mark.django_db
+def test_think_tank_member_cannot_open_another_tanks_action_in_any_view(
+    client, role_users, verified_login
+):
+    """Review fix: history and usage showed another think tank's action (edit and delete did not)."""
+    verified_login(client, role_users["denktank_preventie"])
+    own = Action.objects.filter(goal__think_tank__slug="preventie").first()
+    other = Action.objects.exclude(goal__think_tank__slug="preventie").first()
+    for view in ("edit", "delete", "history", "usage"):
+        name = f"wagtailsnippets_plan_action:{view}"
+        assert client.get(reverse(name, args=[own.pk])).status_code == 200, view
+        assert client.get(reverse(name, args=[other.pk])).status_code == 404, view
