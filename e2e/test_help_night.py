@@ -39,7 +39,7 @@ def test_worried_parent_at_night_sees_results_hours_and_advice_first(
     assert (
         crisis.bounding_box()["y"] < first.bounding_box()["y"]
     )  # the crisis numbers still above the results
-    guide = page.get_by_role("region", name="Wat u vannacht kunt doen:")
+    guide = page.get_by_role("region", name="Wat u nu al kunt doen:")
     expect(guide).to_contain_text("bel 112")
     expect(guide).to_contain_text("113")
 

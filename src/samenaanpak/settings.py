@@ -357,7 +357,7 @@ WHITENOISE_MAX_AGE = 3600
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- Wagtail ------------------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Samenaanpak Nijkerk")
+WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Samenaanpak")
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",

@@ -91,6 +91,7 @@ class SiteSettings(ToConfirm, ClusterableModel, BaseGenericSetting):
 
     class Meta:
         verbose_name = _("site-instellingen")
+        verbose_name_plural = _("site-instellingen")
 
     @property
     def policy_officer_tel(self) -> str:
@@ -116,8 +117,14 @@ class NavigationLink(Orderable):
         blank=True,
         help_text=_("Zoals het in het menu staat, bijvoorbeeld 'Melden'. Leeg: de paginatitel."),
     )
+    label_en = models.CharField(
+        _("korte naam in het Engels"),
+        max_length=30,
+        blank=True,
+        help_text=_("Getoond aan wie de site in het Engels bekijkt. Leeg: de Nederlandse naam."),
+    )
 
-    panels = [FieldPanel("page"), FieldPanel("label")]
+    panels = [FieldPanel("page"), FieldPanel("label"), FieldPanel("label_en")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("link")
@@ -242,6 +249,7 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = _("startpagina")
+        verbose_name_plural = _("startpagina’s")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -271,6 +279,7 @@ class ContentPage(BasePage):
 
     class Meta:
         verbose_name = _("inhoudspagina")
+        verbose_name_plural = _("inhoudspagina’s")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

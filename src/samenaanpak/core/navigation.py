@@ -10,21 +10,26 @@ from functools import cached_property
 
 from django.db.models import Q
 from django.urls import NoReverseMatch
+from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 # Shown when the settings hold no menu yet, and filled in by ensure_default_links() (the content
 # loader calls it): the slugs of the home page's children, in this order, with a short name.
-DEFAULT_MENU = [
-    ("hulp", "Hulp"),
-    ("melden", "Melden"),
-    ("vragen", "Vragen"),
-    ("denk-mee", "Denk mee"),
-    ("plan-van-aanpak", "Plan"),
-    ("denktanks", "Denktanks"),
-    ("nieuws", "Nieuws"),
-    ("contact", "Contact"),
+DEFAULT_MENU = [  # slug, label, English label
+    ("hulp", "Hulp", "Help"),
+    ("melden", "Melden", "Report"),
+    ("vragen", "Vragen", "Questions"),
+    ("denk-mee", "Denk mee", "Think along"),
+    ("plan-van-aanpak", "Plan", "Plan"),
+    ("denktanks", "Denktanks", "Think tanks"),
+    ("nieuws", "Nieuws", "News"),
+    ("contact", "Contact", "Contact"),
 ]
-DEFAULT_FOOTER = [("contact", ""), ("privacy", ""), ("toegankelijkheid", "")]
+DEFAULT_FOOTER = [
+    ("contact", "", "Contact"),
+    ("privacy", "", "Privacy statement"),
+    ("toegankelijkheid", "", "Accessibility"),
+]
 
 
 @dataclass(frozen=True)
@@ -81,8 +86,9 @@ def _build(request, page) -> Navigation:
         .select_related("page")
         .order_by("sort_order", "pk")
     )
-    menu = [(row.page, row.label) for row in rows if row.menu_of_id]
-    footer = [(row.page, row.label) for row in rows if row.footer_of_id]
+    english = (get_language() or "").startswith("en")
+    menu = [(row.page, english and row.label_en or row.label) for row in rows if row.menu_of_id]
+    footer = [(row.page, english and row.label_en or row.label) for row in rows if row.footer_of_id]
     if not menu:
         # Nothing chosen yet: the home page's children marked "show in menus".
         menu = [(p, "") for p in Page.objects.child_of(site.root_page).live().in_menu()]
@@ -149,7 +155,13 @@ def ensure_default_links():
         if NavigationLink.objects.filter(**{relation: settings}).exists():
             continue
         NavigationLink.objects.bulk_create(
-            NavigationLink(**{relation: settings}, page=children[slug], label=label, sort_order=i)
-            for i, (slug, label) in enumerate(defaults)
+            NavigationLink(
+                **{relation: settings},
+                page=children[slug],
+                label=label,
+                label_en=label_en,
+                sort_order=i,
+            )
+            for i, (slug, label, label_en) in enumerate(defaults)
             if slug in children
         )

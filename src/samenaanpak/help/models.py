@@ -339,6 +339,7 @@ class HelpIndexPage(RoutablePageMixin, BasePage):
 
     class Meta:
         verbose_name = _("hulpoverzicht")
+        verbose_name_plural = _("hulpoverzichten")
 
     def offers(self):
         return HelpOffer.objects.active().order_by("name")

@@ -50,6 +50,7 @@ class PlanPage(BasePage):
 
     class Meta:
         verbose_name = _("plan van aanpak")
+        verbose_name_plural = _("plannen van aanpak")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -71,6 +72,7 @@ class ThinkTankIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("overzicht denktanks")
+        verbose_name_plural = _("overzichten denktanks")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -141,6 +143,7 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
 
     class Meta:
         verbose_name = _("nieuwsoverzicht")
+        verbose_name_plural = _("nieuwsoverzichten")
 
     @path("")
     def index(self, request):

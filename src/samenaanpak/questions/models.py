@@ -145,6 +145,7 @@ class QuestionsPage(RoutablePageMixin, BasePage):
 
     class Meta:
         verbose_name = _("vragenpagina")
+        verbose_name_plural = _("vragenpagina’s")
 
     @path("")
     def form(self, request):

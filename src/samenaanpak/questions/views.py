@@ -22,10 +22,13 @@ ALL_CLIENTS = throttle.Limit("questions-all", "QUESTION_HOURLY_CAP")
 def over_rate_limit(request) -> str | None:
     if PER_CLIENT.hit(throttle.client_id(request, "questions")) and ALL_CLIENTS.hit():
         return None
-    return _(
-        "U heeft het afgelopen uur al veel vragen gesteld. Probeer het over een uur opnieuw, of "
-        "bel 14033."
-    )
+    phone = SiteSettings.load(request_or_site=request).policy_officer_phone
+    if phone:
+        return _(
+            "U heeft het afgelopen uur al veel vragen gesteld. Probeer het over een uur opnieuw, of "
+            "bel %(phone)s."
+        ) % {"phone": phone}
+    return _("U heeft het afgelopen uur al veel vragen gesteld. Probeer het over een uur opnieuw.")
 
 
 def _notify(question, request):

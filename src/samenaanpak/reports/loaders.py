@@ -14,15 +14,12 @@ from .models import Category, Team
 @loader("report_teams")
 def load_report_teams(items, context):
     for item in items:
-        group, _ = Group.objects.get_or_create(name=item.get("group", item["name"]))
         team = context.once(
             "report_team",
             item["name"],
             Team,
             find=lambda item=item: Team.objects.filter(name=item["name"]).first(),
-            create=lambda item=item, group=group: Team.objects.create(
-                name=item["name"], group=group, public_key=b""
-            ),
+            create=lambda item=item: _create_team(item),
         )
         if team is None:
             continue
@@ -40,3 +37,10 @@ def load_report_teams(items, context):
             )
         if item.get("demo_handler") and not settings.PRODUCTION:
             ensure_demo_handler(team.group)
+
+
+def _create_team(item):
+    """The team and its group (membership; the role Meldpunt gives the permissions). Only when the
+    team is created: a team or group the beheerder removed or renamed is not made again."""
+    group, _ = Group.objects.get_or_create(name=item.get("group", item["name"]))
+    return Team.objects.create(name=item["name"], group=group, public_key=b"")

@@ -344,6 +344,7 @@ class ReportPage(RoutablePageMixin, BasePage):
 
     class Meta:
         verbose_name = _("meldpuntpagina")
+        verbose_name_plural = _("meldpuntpagina’s")
 
     @path("")
     def form(self, request):

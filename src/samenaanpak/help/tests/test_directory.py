@@ -279,10 +279,10 @@ def test_parent_gets_advice_for_tonight_and_hours_with_next_opening(client, nijk
     tuesday_night = datetime.datetime(2026, 12, 1, 22, 30, tzinfo=datetime.UTC)
     monkeypatch.setattr(timezone, "now", lambda: tuesday_night)
     html = client.get("/hulp/?voor=ouders").content.decode()
-    assert "Wat u vannacht kunt doen" in html and "bel 112" in html and "113" in html
+    assert "Wat u nu al kunt doen" in html and "bel 112" in html and "113" in html
     assert (
         html.index("sa-crisis")
-        < html.index("Wat u vannacht kunt doen")
+        < html.index("Wat u nu al kunt doen")
         < html.index('id="resultaten-titel"')
     )
     infolijn = html[html.index(">Drugs Infolijn<") :]
@@ -291,9 +291,7 @@ def test_parent_gets_advice_for_tonight_and_hours_with_next_opening(client, nijk
     assert "Dag en nacht bereikbaar" in html  # 113
     # Filters fold away (results first on a phone); no guide for other visitors.
     assert '<details class="sa-filters" data-filters>' in html and "(1 gekozen)" in html
-    assert (
-        "Wat u vannacht kunt doen" not in client.get("/hulp/?voor=professionals").content.decode()
-    )
+    assert "Wat u nu al kunt doen" not in client.get("/hulp/?voor=professionals").content.decode()
 
 
 @pytest.mark.django_db
@@ -309,7 +307,9 @@ def test_offer_page_says_when_it_opens_again(client, nijkerk, monkeypatch):
 def test_young_person_is_addressed_with_je(client, nijkerk):
     html = client.get("/hulp/?voor-wie=mijzelf", follow=True).content.decode()
     assert "Hier vind je hulp" in html and "Alle hulp die je online kunt vinden" in html
-    assert "Hier vindt u hulp" not in html and "Wat u vannacht" not in html
+    assert "Hier vindt u hulp" not in html and "Wat u nu al" not in html
+    # The history tip in the young person's words, before the results (review fix).
+    assert html.index("Wil je niet dat iemand ziet dat je hier was?") < html.index("sa-offer")
     assert "Hier vind je hulp" not in client.get("/hulp/?voor=ouders").content.decode()
 
 
@@ -325,7 +325,8 @@ def test_help_pages_offer_a_quick_exit_and_a_history_tip(client, nijkerk, path):
         html,
     )
     assert html.index("data-quick-exit") < html.index("<h1")  # reachable first
-    assert "privévenster" in html and "geschiedenis van de browser" in html
+    assert "privévenster" in html
+    assert "geschiedenis van uw browser" in html or "geschiedenis van je browser" in html
 
 
 @pytest.mark.django_db
