@@ -65,10 +65,12 @@ serve: db
 admin: install
 	$(PY) manage.py createsuperuser
 
-## test: the whole suite (unit, integration and browser tests)
+## test: the whole suite (unit, integration and browser tests), in parallel on every core
+## (pytest-xdist); `make test TEST_WORKERS=0` runs it in one process
+TEST_WORKERS ?= auto
 test: install
 	$(MAKE) -s compile-messages
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest -n $(TEST_WORKERS)
 
 ## lint: ruff (code and format), djhtml (template indentation) and no model change without a migration
 LINT_PATHS = src e2e bench scripts deploy conftest.py manage.py

@@ -1,18 +1,40 @@
 """Shared fixtures: the Nijkerk content, users per role, and a back-office login that has passed
 two-factor verification (as after entering a TOTP code)."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_factoryboy import register
 
-from samenaanpak.tests.factories import UserFactory
+from samenaanpak.tests.factories import ActionFactory, GoalFactory, UserFactory
+
+# Fixtures per factory (pytest-factoryboy): `user`, `goal`, `action` and `user_factory`, ...
+register(UserFactory)
+register(GoalFactory)
+register(ActionFactory)
 
 
 @pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Tasks (Wagtail's search indexing among them) run at once unless a test says otherwise."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def pytest_configure(config):
+    """Parallel workers (pytest-xdist) each have their own test database; in a shared Redis
+    database they keep apart by a key prefix, also in the servers they start as subprocesses."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from django.conf import settings
+        from django.test.signals import setting_changed
+
+        os.environ["CACHE_KEY_PREFIX"] = f"test-{worker}"
+        if "KEY_PREFIX" in settings.CACHES["default"]:
+            settings.CACHES["default"]["KEY_PREFIX"] = os.environ["CACHE_KEY_PREFIX"]
+            setting_changed.send(None, setting="CACHES", value=settings.CACHES, enter=True)
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +44,14 @@ def fresh_cache(settings):
     from django.core.cache import caches
 
     if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
-        caches["default"].clear()
+        cache = caches["default"]
+        if cache.key_prefix:  # a parallel worker: only its own keys
+            client = cache._cache.get_client(write=True)
+            keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+            if keys:
+                client.delete(*keys)
+        else:
+            cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -48,13 +77,88 @@ MELDPUNT_ONLY = {
 }
 
 
-@pytest.fixture
-def nijkerk(db, django_capture_on_commit_callbacks):
+def _transactional(item) -> bool:
+    """As pytest-django decides it: the test runs outside a rolled-back transaction."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in names
+        or "live_server" in names
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-django runs the rolled-back tests first, then the transactional ones, then those
+    without a database. Within the first group, those that use the Nijkerk content go last: the
+    content, loaded once for them, is never seen by a test that did not ask for it."""
+
+    def group(item):
+        names = getattr(item, "fixturenames", ())
+        if _transactional(item):
+            return 1, False
+        if "db" in names or item.get_closest_marker("django_db"):
+            return 0, "nijkerk" in names
+        return 2, False
+
+    items.sort(key=group)
+
+
+# Whether the whole Nijkerk content is in the test database, committed, outside the transaction
+# each test rolls back. Every transactional test empties the database when it ends.
+_session_content = {"loaded": False}
+
+
+@pytest.fixture(scope="session")
+def _nijkerk_once(django_db_setup, django_db_blocker):
+    """The whole Nijkerk content, loaded once per session (and per xdist worker) before the first
+    rolled-back test that asks for it; the tests then see it inside their own transaction."""
+    from django.core.cache import caches
+    from django.test import override_settings
+
     from samenaanpak.core.content import load_content
 
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with django_db_blocker.unblock(), override_settings(TASKS=immediate):
+        load_content("nijkerk")  # committed: its on-commit tasks (search indexing) ran
+        caches["default"].clear()  # what loading put in the cache is no test's business
+    _session_content["loaded"] = True
+
+
+@pytest.fixture(autouse=True)
+def _content_only_where_asked(request, django_db_blocker):
+    """A transactional test starts from an empty database, as before the content was loaded once
+    per session: the first one after the loaded content removes it. A rolled-back test that did
+    not ask for the content must not see it (the order of pytest_collection_modifyitems sees to
+    that; xdist's --dist load keeps it, --dist loadfile would not)."""
+    if not _session_content["loaded"]:
+        return
+    if _transactional(request.node):
+        from django.core.management import call_command
+
+        with django_db_blocker.unblock():
+            call_command("flush", verbosity=0, interactive=False)
+        _session_content["loaded"] = False
+    elif "nijkerk" not in request.fixturenames and (
+        "db" in request.fixturenames or request.node.get_closest_marker("django_db")
+    ):
+        pytest.fail("the Nijkerk content of the session is loaded: run this test before it")
+
+
+@pytest.fixture
+def nijkerk(request, _nijkerk_once, db, django_capture_on_commit_callbacks):
+    """The whole Nijkerk content. Rolled-back tests get the copy loaded once per session;
+    transactional tests (whose database is emptied after each) load it themselves."""
+    from samenaanpak.core.content import load_content
+    from samenaanpak.core.models import LoadedContent
+
+    if _session_content["loaded"] and not _transactional(request.node):
+        assert LoadedContent.objects.filter(kind="page", key="").exists()
+        return
     # Run the tasks enqueued on commit (search indexing), as the worker would.
     with django_capture_on_commit_callbacks(execute=True):
-        return load_content("nijkerk")
+        load_content("nijkerk")
 
 
 @pytest.fixture

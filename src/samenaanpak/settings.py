@@ -178,7 +178,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Sites (or parallel test runs) sharing one Redis database keep apart by prefix.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
+        }
     }
 else:
     CACHES = {

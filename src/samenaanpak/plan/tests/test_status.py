@@ -41,8 +41,7 @@ def test_progress_must_fit_the_status(status, progress, code):
 
 
 @pytest.mark.django_db
-def test_history_is_append_only_and_newest_row_is_current(nijkerk):
-    action = ActionFactory()
+def test_history_is_append_only_and_newest_row_is_current(nijkerk, action):
     record_status(action, Status.PLANNED, progress=0)
     record_status(action, Status.IN_PROGRESS, progress=30, note="Begonnen")
     record_status(action, Status.IN_PROGRESS, progress=60)
