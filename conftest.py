@@ -205,13 +205,8 @@ def role_users(nijkerk):
 
 @pytest.fixture
 def examples_made_real(nijkerk):
-    """The Nijkerk content after an editor turned its examples into real content: example actions
-    count and show, example news is published. For tests about showing actions and news; the tests
-    of core.editorial check that residents never see examples."""
-    from samenaanpak.plan.models import Action, UpdatePage
+    """The Nijkerk content after an editor turned its examples into real content."""
+    from samenaanpak.tests.content import make_examples_real
 
-    Action.objects.update(is_example=False)
-    for page in UpdatePage.objects.filter(is_example=True):
-        page.is_example = False
-        page.save_revision().publish()
+    make_examples_real()
     return nijkerk

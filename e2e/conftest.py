@@ -75,6 +75,15 @@ def site(transactional_db, live_server, settings):
 
 
 @pytest.fixture
+def site_examples_made_real(site):
+    """`site`, after an editor turned the example actions and news into real ones."""
+    from samenaanpak.tests.content import make_examples_real
+
+    make_examples_real()
+    return site
+
+
+@pytest.fixture
 def page(browser):
     context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})  # a phone
     page = context.new_page()

@@ -31,7 +31,8 @@ PAGES = [
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name, path", PAGES, ids=[name for name, _ in PAGES])
-def test_page_has_no_axe_violations(site, page, axe, name, path):
+def test_page_has_no_axe_violations(site_examples_made_real, page, axe, name, path):
+    site = site_examples_made_real
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     if "{offer}" in path:

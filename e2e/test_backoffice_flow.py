@@ -98,7 +98,8 @@ def test_new_staff_member_links_an_app_and_signs_in_with_it(site, browser, axe, 
 
 
 @pytest.mark.browser
-def test_think_tank_member_updates_action_after_two_factor_login(site, page):
+def test_think_tank_member_updates_action_after_two_factor_login(site_examples_made_real, page):
+    site = site_examples_made_real
     UserFactory(username="lid-preventie").groups.add(Group.objects.get(name="Denktank Preventie"))
     action = Action.objects.get(title="Weerbaarheidstraining bij sportverenigingen")  # gepland
 

@@ -6,7 +6,10 @@ from playwright.sync_api import expect
 
 
 @pytest.mark.browser
-def test_the_progress_table_scrolls_with_a_hint_and_the_bars_are_labelled(site, page, axe):
+def test_the_progress_table_scrolls_with_a_hint_and_the_bars_are_labelled(
+    site_examples_made_real, page, axe
+):
+    site = site_examples_made_real
     page.goto(site.url + "/plan-van-aanpak/")
     region = page.get_by_role(
         "region", name="Acties per denktank, naar status, en de totale voortgang"
