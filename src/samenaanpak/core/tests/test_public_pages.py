@@ -316,8 +316,10 @@ def test_the_menu_marks_only_the_section_the_visitor_is_in(client, nijkerk, url,
         ("Simonse", "Pagina", 'href="/contact/"'),
         ("Jellinek", "Hulpaanbod", 'href="/hulp/aanbod/'),
         ("113", "Hulpaanbod", 'href="/hulp/aanbod/'),
-        # "cannabis" is not in the Nijkerk content; the Trimbos line (Drugs Infolijn) is.
         ("Trimbos", "Hulpaanbod", 'href="/hulp/aanbod/'),
+        # The words people use for drugs lead to the drugs information line.
+        ("cannabis", "Hulpaanbod", 'href="/hulp/aanbod/'),
+        ("wiet", "Hulpaanbod", 'href="/hulp/aanbod/'),
         ("vijfenzeventig", "Veelgestelde vraag", 'href="/vragen/veelgestelde-vragen/#vraag-'),
         # Only in the home page's "voor wie is deze site".
         ("Nijkerkerveen", "Pagina", 'href="/">Samen aanpakken'),
