@@ -10,6 +10,7 @@
 The library's other views keep their URLs and names (namespace "two_factor")."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path
@@ -18,6 +19,7 @@ from django_otp import user_has_device
 from two_factor import views as library
 from two_factor.forms import MethodForm
 from two_factor.urls import urlpatterns as library_urlpatterns
+from two_factor.utils import get_otpauth_url
 
 CODE_LABEL = _("Code uit uw app")
 CODE_HELP = _("De zes cijfers die uw authenticator-app nu toont.")
@@ -91,6 +93,11 @@ class SetupView(library.SetupView):
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form, **kwargs)
+        if "otpauth_url" in context:  # the app lists the site's name, not the host name
+            context["issuer"] = settings.OTP_TOTP_ISSUER
+            context["otpauth_url"] = get_otpauth_url(
+                self.request.user.get_username(), context["secret_key"], settings.OTP_TOTP_ISSUER
+            )
         if "secret_key" in context:  # in groups of four, easier to type over
             secret = context["secret_key"]
             context["secret_key_groups"] = " ".join(
@@ -126,7 +133,12 @@ class SetupView(library.SetupView):
         return form
 
 
-_ours = {"login": LoginView.as_view(), "setup": SetupView.as_view()}
+class QRView(library.QRGeneratorView):
+    def get_issuer(self):
+        return settings.OTP_TOTP_ISSUER
+
+
+_ours = {"login": LoginView.as_view(), "setup": SetupView.as_view(), "qr": QRView.as_view()}
 _patterns, app_name = library_urlpatterns
 urlpatterns = [
     path(str(p.pattern), _ours[p.name], name=p.name) if p.name in _ours else p for p in _patterns

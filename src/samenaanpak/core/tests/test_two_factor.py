@@ -258,3 +258,15 @@ def test_after_setup_the_user_is_offered_backup_codes_and_can_make_them(client):
     from django_otp.plugins.otp_static.models import StaticToken
 
     assert StaticToken.objects.filter(device__user__username="nieuw").count() >= 5
+
+
+@pytest.mark.django_db
+def test_the_app_lists_the_site_by_name_not_by_host(client, settings):
+    """Review fix: the authenticator app showed '127.0.0.1:8731: naam'."""
+    from samenaanpak.tests.two_factor import password_step
+
+    settings.OTP_TOTP_ISSUER = "Samenaanpak Voorbeeldstad"
+    UserFactory(username="nieuw")
+    password_step(client, "nieuw")
+    html = client.get(reverse("two_factor:setup")).content.decode()
+    assert "issuer=Samenaanpak+Voorbeeldstad" in html and "127.0.0.1" not in html
