@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import logging
+import math
 import secrets
 import time
 
@@ -352,7 +353,9 @@ def _lookup_failed(request) -> None:
     if not LOOKUP_FAILURES_ALL.hit():
         delay = max(delay, GLOBAL_DELAY)  # many wrong codes everywhere: each guesser pays, per try
     if delay:
-        throttle.store().set(_lookup_next_key(request), int(time.time()) + delay, timeout=delay + 5)
+        # Rounded up: the wait is read in whole seconds, and must never end before the delay.
+        until = math.ceil(time.time()) + delay
+        throttle.store().set(_lookup_next_key(request), until, timeout=delay + 5)
 
 
 def lookup(request, page):
