@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "samenaanpak.help",
     "samenaanpak.questions",
     "samenaanpak.reports",
+    "samenaanpak.accounts",
+    "samenaanpak.notifications",
+    "samenaanpak.participation",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -92,6 +95,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "two_factor",
     "axes",
+    "allauth",
+    "allauth.account",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -122,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -293,6 +299,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend that also unlocks the meldpunt keys with the password (reports.auth).
     "samenaanpak.reports.auth.ReportKeyBackend",
+    # Public accounts sign in by email (password or mailed code); staff are refused there
+    # (accounts.adapter) and keep the two-factor login.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -330,6 +339,23 @@ AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "samenaanpak.core.throttle.axes_client_str"  # no address in log lines
 AXES_LOCKOUT_TEMPLATE = "core/login_locked.html"
 AXES_CACHE = "throttle"
+
+# --- Public accounts (django-allauth; accounts/, docs/architecture.md "Public accounts") -------
+# Residents sign in by email with a password or a code mailed to the address. Staff accounts are
+# refused there (accounts.adapter) and keep the two-factor login above.
+ACCOUNT_ADAPTER = "samenaanpak.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+# allauth's own limits keep their counters in the default cache, which Redis may evict: ours are
+# in the throttle store (core.throttle), applied in accounts.adapter and accounts.forms.
+ACCOUNT_RATE_LIMITS = False
 
 # --- Internationalisation: Dutch first, English second ------------------------------------------
 LANGUAGE_CODE = "nl"

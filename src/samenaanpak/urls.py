@@ -20,6 +20,7 @@ urlpatterns = [
     path("_util/login/", to_two_factor_login),
     path(ADMIN, include(two_factor)),
     path(ADMIN, include(wagtailadmin_urls)),
+    path("account/", include("samenaanpak.accounts.urls")),
     path("documenten/", include(wagtaildocs_urls)),
     path("zoeken/", core_views.search, name="search"),
     path("gezond/", core_views.health, name="health"),

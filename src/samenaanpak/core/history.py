@@ -200,9 +200,9 @@ def record_status(subject: HasStatusHistory, status: str, *, author=None, note=N
     with transaction.atomic():
         locked = model._default_manager.select_for_update().get(pk=subject.pk)
         current = locked.status if locked.state_id is not None else None
-        model.workflow.check(current, status, **fields)
         if note is not None:
             fields["note"] = note
+        model.workflow.check(current, status, **fields)  # rules may need the note too
         event = event_model._default_manager.create(
             **{_subject_field(event_model, model): locked},
             status=status,

@@ -9,6 +9,8 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django_otp import user_has_device
 
+from .roles import is_staff_account
+
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """The strict policy of settings.CONTENT_SECURITY_POLICY everywhere, relaxed only for the
@@ -85,7 +87,10 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
-        if user_has_device(user, confirmed=True):
+        has_device = user_has_device(user, confirmed=True)
+        if not has_device and not is_staff_account(user):
+            return None  # a public account (accounts): no back office, no second factor
+        if has_device:
             logout(request)  # the request goes on as anonymous
             request.user.is_verified = lambda: False  # as django_otp gives every user
             in_back_office = request.path.startswith(settings.ADMIN_PATH)

@@ -174,3 +174,18 @@ def sync_roles():
                     GroupCollectionPermission.objects.get_or_create(
                         group=group, collection=root_collection, permission=perm
                     )
+
+
+def is_staff_account(user) -> bool:
+    """A back-office user: staff, superuser, member of any group or anyone who may enter the back
+    office. Such a user signs in only through the two-factor login, never through the public
+    account pages (accounts), and the two-factor middleware holds them to it."""
+    return bool(
+        user.is_authenticated
+        and (
+            user.is_staff
+            or user.is_superuser
+            or user.groups.exists()
+            or user.has_perm("wagtailadmin.access_admin")
+        )
+    )

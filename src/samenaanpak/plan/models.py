@@ -33,6 +33,10 @@ class PlanPage(BasePage):
     """/plan-van-aanpak/: vision, history, aims, think tanks and the progress overview."""
 
     vision = models.CharField(_("visie in één zin"), max_length=200, blank=True)
+    # What followers of this page are told about (notifications; made on first use).
+    topic = models.OneToOneField(
+        "notifications.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = StreamField(
         BodyBlock(), blank=True, verbose_name=_("hoe het plan tot stand kwam"), use_json_field=True
     )
@@ -96,6 +100,10 @@ class ThinkTankPage(BasePage):
         help_text=_(
             "Leden van deze groep mogen deze denktank, haar acties en haar nieuws bewerken."
         ),
+    )
+    # What followers of this page are told about (notifications; made on first use).
+    topic = models.OneToOneField(
+        "notifications.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("focus")]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from samenaanpak.core.history import TransitionError, record_status
+from samenaanpak.participation.models import Comment, Idea
 from samenaanpak.plan.models import Action, ActionEvent, Goal, ThinkTankPage
 from samenaanpak.plan.status import Status as PlanStatus
 from samenaanpak.questions.models import Question, QuestionEvent
@@ -35,6 +36,19 @@ def make_action():
     think_tank = root.add_child(instance=ThinkTankPage(title=f"Denktank {n}", slug=f"denktank-{n}"))
     goal = Goal.objects.create(think_tank=think_tank, title="Doel")
     return Action.objects.create(goal=goal, title=f"Actie {n}")
+
+
+def make_idea():
+    think_tank = make_action().goal.think_tank
+    return Idea.objects.create(think_tank=think_tank, title="Idee", text="Tekst")
+
+
+def make_comment():
+    return Comment.objects.create(idea=make_idea(), text="Reactie")
+
+
+def idea_fields(status):
+    return {"note": "Omdat het al bestaat."}
 
 
 def make_question():
@@ -76,6 +90,8 @@ APPS = {
     "plan": (make_action, plan_fields),
     "questions": (make_question, lambda status: {}),
     "reports": (make_report, report_fields),
+    "participation ideas": (make_idea, idea_fields),
+    "participation comments": (make_comment, lambda status: {}),
 }
 
 
