@@ -97,7 +97,6 @@ class IdeaForm(PublicFormMixin, forms.Form):
 
 class CommentForm(PublicFormMixin, forms.Form):
     text_fields = ("text",)
-    min_fill_seconds = 1  # a short reply is quick to type; the token still proves a shown form
 
     text = forms.CharField(
         label=_("Uw reactie"),
@@ -120,7 +119,6 @@ class CommentForm(PublicFormMixin, forms.Form):
 
 class ReportForm(PublicFormMixin, forms.Form):
     text_fields = ("note",)
-    min_fill_seconds = 1
 
     reason = forms.ChoiceField(
         label=_("Waarom meldt u deze reactie?"),

@@ -97,13 +97,19 @@ def _create_idea(item, context):
         think_tank=think_tank,
         goal=goal,
         title=item["title"],
-        text=item["text"].strip(),
+        text=_paragraphs(item["text"]),
         is_example=True,
         support_count=item.get("supports", 0),
     )
     for step in item.get("history") or [{"status": "ontvangen"}]:
-        record_status(idea, step["status"], note=step.get("note", "").strip())
+        record_status(idea, step["status"], note=_paragraphs(step.get("note", "")))
         titles = step.get("actions") or []
         if titles:
             idea.actions.add(*Action.objects.filter(title__in=titles))
     return idea
+
+
+def _paragraphs(value) -> str:
+    """YAML's wrapped lines joined: paragraphs are separated by a blank line, as people type them."""
+    parts = (" ".join(part.split()) for part in (value or "").split("\n\n"))
+    return "\n\n".join(part for part in parts if part)
