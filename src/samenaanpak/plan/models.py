@@ -23,7 +23,7 @@ from .status import WORKFLOW, Status
 # Pages
 
 
-def follow_topic(page, request):
+def follow_topic(page, request, title=None):
     """The page's topic for the follow button, made on the first visit (a preview makes none).
     Later visits load no row: the button needs only the id and a name (the query budget)."""
     from samenaanpak.notifications.api import ensure_topic
@@ -32,8 +32,8 @@ def follow_topic(page, request):
     if page.topic_id is None:
         if page.pk is None or getattr(request, "is_preview", False):
             return None
-        ensure_topic(page, page.title, page.url or "")
-    return Topic(pk=page.topic_id, title=page.title, path=page.url or "")
+        ensure_topic(page, title or page.title, page.url or "")
+    return Topic(pk=page.topic_id, title=title or page.title, path=page.url or "")
 
 
 class KnownCountPaginator(Paginator):
@@ -137,7 +137,9 @@ class ThinkTankPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["goals"] = self.goals.order_by("sort_order", "pk")
-        context["follow_topic"] = follow_topic(self, request)
+        context["follow_topic"] = follow_topic(
+            self, request, _("Denktank %(name)s") % {"name": self.title}
+        )
         context["overview"] = overview = progress_overview([self])[0]
         actions = (
             Action.objects.filter(goal__think_tank=self, is_example=False)
