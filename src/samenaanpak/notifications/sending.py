@@ -107,7 +107,9 @@ def send_waiting(subscriber_id: int, *, before=None, digest=False, now=None) -> 
         if not Subscriber.objects.filter(pk=subscriber_id).update(**mark):
             return 0  # unsubscribed meanwhile
         subscriber = (
-            Subscriber.objects.select_for_update().select_related("user").get(pk=subscriber_id)
+            Subscriber.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=subscriber_id)
         )
         if not can_receive(subscriber):
             return 0

@@ -313,7 +313,9 @@ def _preferences_page(request, subscriber, *, action_url, signed_in):
             api.set_frequency(subscriber, form.cleaned_data["frequency"])
             saved = True
     follows = (
-        subscriber.follows.select_related("topic").order_by("topic__title") if subscriber else []
+        subscriber.follows.select_related("topic").order_by("topic__title")
+        if subscriber.pk
+        else Follow.objects.none()
     )
     if not signed_in:
         follows = follows.filter(confirmed_at__isnull=False)

@@ -188,6 +188,16 @@ def test_settings_page_for_an_account(client):
     assert not api.is_following(topics[0], user) and api.is_following(topics[1], user)
 
 
+def test_settings_page_of_an_account_that_follows_nothing_yet(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.get("/account/meldingen/")
+    assert response.status_code == 200 and "U volgt nog niets" in response.content.decode()
+    assert not Subscriber.objects.exists()  # looking stores nothing
+    client.post("/account/meldingen/", {"action": "opslaan", "frequency": "direct"})
+    assert Subscriber.objects.get(user=user).frequency == Frequency.IMMEDIATE
+
+
 def test_settings_through_the_link_in_a_mail_without_an_account(client):
     topic = TopicFactory(title="Denktank Zorg")
     sign_up(client, topic)
