@@ -67,6 +67,20 @@ def test_follow_without_account_confirm_and_unsubscribe(site, page, axe):
     shot(page, "5-confirmed")
     assert axe(page) == []
 
+    # The settings page through the signed link (no account): what is followed, how often.
+    page.get_by_role("link", name="Kies hoe vaak u e-mail krijgt, of stop met volgen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("E-mail over wat u volgt")
+    expect(page.get_by_label("Eén keer per dag")).to_be_checked()
+    page.get_by_label("Eén keer per week").check()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("status")).to_have_text("Opgeslagen.")
+    expect(page.get_by_label("Eén keer per week")).to_be_checked()
+    shot(page, "5b-settings")
+    assert axe(page) == []
+    page.get_by_label("Eén keer per dag").check()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("status")).to_have_text("Opgeslagen.")
+
     think_tank.refresh_from_db()
     api.post(think_tank.topic, "De denktank zoekt ouders", "Doe mee op 12 maart.", think_tank.url)
     tomorrow = timezone.now() + datetime.timedelta(days=1, hours=1)

@@ -37,11 +37,15 @@ def unsubscribe_url(subscriber) -> str:
     return absolute(reverse("notifications:unsubscribe", args=[token]))
 
 
-def manage_url(subscriber) -> str:
+def manage_path(subscriber) -> str:
+    """The settings page: an account's own, or the signed link of an address without one."""
     if subscriber.user_id:
-        return absolute(reverse("notifications:preferences"))
-    token = tokens.sign_subscriber(subscriber, tokens.MANAGE)
-    return absolute(reverse("notifications:manage", args=[token]))
+        return reverse("notifications:preferences")
+    return reverse("notifications:manage", args=[tokens.sign_subscriber(subscriber, tokens.MANAGE)])
+
+
+def manage_url(subscriber) -> str:
+    return absolute(manage_path(subscriber))
 
 
 def bulk_headers(subscriber) -> dict[str, str]:

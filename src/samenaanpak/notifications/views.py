@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -214,7 +215,7 @@ def confirm(request, token):
             _("U heeft al bevestigd dat u „%(topic)s” volgt. U hoeft niets meer te doen.")
             % {"topic": consent.topic.title},
             404,
-            link=sending.manage_url(consent.subscriber),
+            link=sending.manage_path(consent.subscriber),
         )
     if request.method == "POST":
         now = timezone.now()
@@ -235,7 +236,7 @@ def confirm(request, token):
         return render(
             request,
             "notifications/confirmed.html",
-            {"topic": consent.topic, "manage_url": sending.manage_url(consent.subscriber)},
+            {"topic": consent.topic, "manage_url": sending.manage_path(consent.subscriber)},
         )
     return render(request, "notifications/confirm.html", {"topic": consent.topic})
 
@@ -329,6 +330,8 @@ def _preferences_page(request, subscriber, *, action_url, signed_in):
             "saved": saved,
             "action_url": action_url,
             "signed_in": signed_in,
+            "digest_time": settings.NOTIFICATION_DIGEST_TIME,
+            "weekday": WEEKDAYS[(settings.NOTIFICATION_WEEKLY_DAY - 1) % 7],
             "unsubscribe_token": (
                 tokens.sign_subscriber(subscriber, tokens.UNSUBSCRIBE) if not signed_in else ""
             ),
