@@ -105,7 +105,8 @@ def follow_by_email(request):
             _("Wat u wilde volgen, staat niet meer op de site."),
             404,
         )
-    form = FollowByEmailForm(request.POST or None, topic=topic)
+    # Bound on every POST, an empty one too (`request.POST or None` would leave it unbound).
+    form = FollowByEmailForm(request.POST if request.method == "POST" else None, topic=topic)
     if request.method == "POST":
         if form.is_spam():
             return redirect("notifications:follow_sent")  # tell a bot nothing

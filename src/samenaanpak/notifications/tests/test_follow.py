@@ -83,6 +83,12 @@ def test_errors_keep_what_was_typed_and_have_a_summary(client):
     assert not Subscriber.objects.exists() and not OutgoingEmail.objects.exists()
 
 
+def test_an_empty_post_is_an_error_on_the_page_not_a_500(client):
+    response = client.post(follow_page(TopicFactory()))
+    assert response.status_code == 400 and "<title>Fout:" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
 def test_repeated_sign_ups_do_not_flood_the_address(client, settings):
     settings.NOTIFICATION_OPTIN_ADDRESS_DAILY_LIMIT = 3
     topics = [TopicFactory() for _ in range(6)]
