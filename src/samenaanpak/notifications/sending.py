@@ -17,6 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samenaanpak.core.mail import queue_email
@@ -134,7 +135,9 @@ def send_waiting(subscriber_id: int, *, before=None, digest=False, now=None) -> 
                 {
                     "groups": groups,
                     "digest": digest,
-                    "frequency": subscriber.get_frequency_display(),
+                    "period": _("elke week")
+                    if subscriber.frequency == Frequency.WEEKLY
+                    else _("elke dag"),
                     "site_url": settings.SITE_URL,
                     "manage_url": manage_url(subscriber),
                     "unsubscribe_url": unsubscribe_url(subscriber),

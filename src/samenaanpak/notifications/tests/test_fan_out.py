@@ -100,6 +100,7 @@ def test_digest_at_seven_groups_by_topic_newest_first_and_never_repeats(settings
 
     [mail] = mails(sending.PURPOSE_DIGEST)
     body = mail.body
+    assert body.startswith("Het nieuws over wat u volgt. Dit overzicht krijgt u elke dag.")
     # The topic with the newest notice first, within it newest first; every item once.
     assert body.index("== Het plan ==") < body.index("== Denktank Preventie ==")
     assert body.index("Plan nieuw") < body.index("Plan oud")
