@@ -259,6 +259,25 @@ FORM_MIN_FILL_SECONDS = env.int(
 QUESTION_CLIENT_HOURLY_LIMIT = env.int("QUESTION_CLIENT_HOURLY_LIMIT", default=5)
 QUESTION_HOURLY_CAP = env.int("QUESTION_HOURLY_CAP", default=200)  # all visitors together
 
+# --- Following and notifications (notifications/; docs/architecture.md "Notifications") ---------
+# Digests leave at this local time (Europe/Amsterdam): daily ones every day, weekly ones on
+# NOTIFICATION_WEEKLY_DAY (1 = Monday … 7 = Sunday).
+NOTIFICATION_DIGEST_TIME = env.str("NOTIFICATION_DIGEST_TIME", default="07:00")
+NOTIFICATION_WEEKLY_DAY = env.int("NOTIFICATION_WEEKLY_DAY", default=1)
+# An opt-in (or re-confirmation) link works this many days; unconfirmed sign-ups are then deleted.
+NOTIFICATION_OPTIN_DAYS = env.int("NOTIFICATION_OPTIN_DAYS", default=7)
+# Opt-in mails to one address per day (repeated sign-ups do not flood someone's mailbox), and
+# sign-ups per visitor per hour and for everyone together per hour.
+NOTIFICATION_OPTIN_ADDRESS_DAILY_LIMIT = env.int(
+    "NOTIFICATION_OPTIN_ADDRESS_DAILY_LIMIT", default=3
+)
+NOTIFICATION_FOLLOW_CLIENT_HOURLY_LIMIT = env.int(
+    "NOTIFICATION_FOLLOW_CLIENT_HOURLY_LIMIT", default=10
+)
+NOTIFICATION_FOLLOW_HOURLY_CAP = env.int("NOTIFICATION_FOLLOW_HOURLY_CAP", default=300)
+# Sent deliveries (which notice went to whom) are deleted after this many days.
+NOTIFICATION_DELIVERY_RETENTION_DAYS = env.int("NOTIFICATION_DELIVERY_RETENTION_DAYS", default=90)
+
 # --- Meldpunt (anonymous reports; docs/meldpunt.md) ---------------------------------------
 # The pepper turns a receipt into its lookup digest. Production requires it; changing it makes
 # every existing receipt unusable (the reports stay readable for the handlers).

@@ -20,6 +20,8 @@ urlpatterns = [
     path("_util/login/", to_two_factor_login),
     path(ADMIN, include(two_factor)),
     path(ADMIN, include(wagtailadmin_urls)),
+    # /volgen/… and /account/meldingen/… (before the accounts app's /account/)
+    path("", include("samenaanpak.notifications.urls")),
     path("account/", include("samenaanpak.accounts.urls")),
     path("documenten/", include(wagtaildocs_urls)),
     path("zoeken/", core_views.search, name="search"),

@@ -22,6 +22,7 @@ import datetime
 import logging
 import smtplib
 
+import django.dispatch
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -37,6 +38,11 @@ logger = logging.getLogger(__name__)
 BATCH = 20
 BACKOFF_BASE = datetime.timedelta(minutes=1)
 
+# Sent when the mail server refused an address permanently (5xx), with `address` and `purpose`.
+# Apps that mail people in bulk listen (notifications stops mailing the address); core imports none
+# of them. Receivers run outside any transaction, after the outbox row is marked failed.
+mail_rejected = django.dispatch.Signal()
+
 
 def backoff(attempts: int) -> datetime.timedelta:
     """1, 2, 4, 8 ... minutes, at most EMAIL_RETRY_MAX_MINUTES."""
@@ -47,14 +53,22 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def queue_email(
-    *, to: str, subject: str, body: str, purpose: str, erase_recipient_when_sent=False
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    purpose: str,
+    erase_recipient_when_sent=False,
+    headers: dict[str, str] | None = None,
 ) -> OutgoingEmail:
+    """`headers`: extra message headers (bulk mail's List-Unsubscribe); service mail has none."""
     email = OutgoingEmail.objects.create(
         to=to,
         subject=subject,
         body=body,
         purpose=purpose,
         erase_recipient_when_sent=erase_recipient_when_sent,
+        headers=dict(headers or {}),
         next_attempt_at=timezone.now(),
     )
     transaction.on_commit(flush_outbox.enqueue)
@@ -165,7 +179,7 @@ def send_batch(now=None) -> tuple[int, int]:
                 settings.DEFAULT_FROM_EMAIL,
                 [email.to],
                 connection=connection,
-                headers={"Message-ID": message_id(email)},
+                headers={**(email.headers or {}), "Message-ID": message_id(email)},
             )
             try:
                 message.send()
@@ -174,11 +188,14 @@ def send_batch(now=None) -> tuple[int, int]:
                 if code is not None:
                     # About this mail only (a refused or greylisted address): the others go on.
                     permanent = 500 <= code < 600
+                    address = email.to  # before _finish may erase it
                     _finish(
                         email,
                         OutgoingEmail.Status.FAILED if permanent else OutgoingEmail.Status.PENDING,
                         _error_text(error),
                     )
+                    if permanent:
+                        _tell_rejected(address, email.purpose)
                     continue
                 # The connection broke: this mail and the rest of the batch wait for the next round.
                 for waiting in emails[position:]:
@@ -191,6 +208,12 @@ def send_batch(now=None) -> tuple[int, int]:
         with contextlib.suppress(Exception):  # closing a broken connection may fail; nothing to do
             connection.close()
     return sent, 0
+
+
+def _tell_rejected(address: str, purpose: str) -> None:
+    for receiver, result in mail_rejected.send_robust(None, address=address, purpose=purpose):
+        if isinstance(result, Exception):
+            logger.error("mail_rejected receiver %s failed: %s", receiver, type(result).__name__)
 
 
 @task()

@@ -314,6 +314,9 @@ class OutgoingEmail(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+    # Extra message headers, e.g. List-Unsubscribe on bulk mail (notifications); none on service
+    # mail. Message-ID is always set by core.mail and cannot be overridden here.
+    headers = models.JSONField(_("extra kopregels"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("uitgaande e-mail")

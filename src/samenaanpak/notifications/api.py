@@ -4,13 +4,16 @@ topic = ensure_topic(obj, title, path)   # obj has a `topic` one-to-one; created
 follow(topic, user, source=Follow.Source.OWN)
 unfollow(topic, user)
 is_following(topic, user) -> bool
-post(topic, title, text="", path="")      # an event: every follower hears of it, once
+post(topic, title, text="", path="", event="")  # every follower hears of it, once
 send_service_mail(user, subject, body)   # to one account, whatever its digest setting
 """
 
-from django.db import transaction
+import uuid
 
-from .models import Follow, Notice, Subscriber, Topic
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Delivery, Follow, Frequency, Notice, Subscriber, Topic
 
 
 def ensure_topic(obj, title: str, path: str = "") -> Topic:
@@ -32,8 +35,11 @@ def subscriber_for(user) -> Subscriber:
 
 
 def follow(topic: Topic, user, source=Follow.Source.CHOSEN) -> Follow:
+    """An account follows at once (its address was verified at sign-up): no opt-in."""
     follow, _created = Follow.objects.get_or_create(
-        subscriber=subscriber_for(user), topic=topic, defaults={"source": source}
+        subscriber=subscriber_for(user),
+        topic=topic,
+        defaults={"source": source, "confirmed_at": timezone.now()},
     )
     return follow
 
@@ -48,11 +54,38 @@ def is_following(topic: Topic | None, user) -> bool:
     return Follow.objects.filter(subscriber__user=user, topic=topic).exists()
 
 
-def post(topic: Topic, title: str, text: str = "", path: str = "") -> Notice:
-    """Record an event on a topic; its deliveries are made by a task when the transaction commits."""
+def set_frequency(subscriber: Subscriber, frequency: str) -> None:
+    """`nooit` also drops what was waiting for a digest: nothing would ever send it."""
+    with transaction.atomic():
+        Subscriber.objects.filter(pk=subscriber.pk).update(frequency=frequency)
+        subscriber.frequency = frequency
+        if frequency == Frequency.NEVER:
+            Delivery.objects.filter(subscriber=subscriber, sent_at__isnull=True).delete()
+
+
+def unsubscribe(subscriber: Subscriber) -> None:
+    """The one-click unsubscribe (RFC 8058) and its button. An account keeps its follows but gets
+    no more mail (`nooit`; it can switch mail back on at /account/meldingen/); an address without
+    an account is deleted with its follows, consents and deliveries (nothing left to keep it
+    for). Either way the subscriber's link token is drawn anew, so every older link is dead."""
+    with transaction.atomic():
+        if subscriber.user_id is None:
+            subscriber.delete()
+            return
+        set_frequency(subscriber, Frequency.NEVER)
+        subscriber.token = uuid.uuid4()
+        Subscriber.objects.filter(pk=subscriber.pk).update(token=subscriber.token)
+
+
+def post(topic: Topic, title: str, text: str = "", path: str = "", event: str = "") -> Notice:
+    """Record an event on a topic; its deliveries are made by a task when the transaction commits.
+    `event`: a key shared by the notices of one event on several topics, so that a person who
+    follows more than one of them hears of it once."""
     from .tasks import fan_out
 
-    notice = Notice.objects.create(topic=topic, title=title[:200], text=text, path=path)
+    notice = Notice.objects.create(
+        topic=topic, title=title[:200], text=text, path=path[:300], event=event[:100]
+    )
     transaction.on_commit(lambda: fan_out.enqueue(notice.pk))
     return notice
 

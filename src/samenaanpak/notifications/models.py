@@ -54,9 +54,12 @@ class Subscriber(models.Model):
     )
     # The mail server refused the address permanently (5xx): no mail until it is confirmed anew.
     rejected_at = models.DateTimeField(_("adres geweigerd op"), null=True, blank=True)
-    # In the unsubscribe and confirmation links (signed), so they name no address.
+    # In the unsubscribe and confirmation links (signed), so they name no address. A new one is
+    # drawn on unsubscribing, which makes every older link useless.
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the last digest was queued: at most one digest per period (notifications.digest).
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("abonnee")
@@ -125,6 +128,9 @@ class Notice(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     text = models.TextField(_("tekst"), blank=True)
     path = models.CharField(_("adres op de site"), max_length=300, blank=True)
+    # The same event posted on several topics (news on a think tank *and* on the plan) shares a
+    # key: a person who follows both gets it once (notifications.sending).
+    event = models.CharField(max_length=100, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     fanned_out_at = models.DateTimeField(null=True, blank=True)
 
@@ -148,4 +154,7 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["notice", "subscriber"], name="notifications_deliver_once"
             )
+        ]
+        indexes = [
+            models.Index(fields=["subscriber", "sent_at"], name="notifications_delivery_waiting")
         ]

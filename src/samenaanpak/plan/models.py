@@ -23,6 +23,19 @@ from .status import WORKFLOW, Status
 # Pages
 
 
+def follow_topic(page, request, title=None):
+    """The page's topic for the follow button, made on the first visit (a preview makes none).
+    Later visits load no row: the button needs only the id and a name (the query budget)."""
+    from samenaanpak.notifications.api import ensure_topic
+    from samenaanpak.notifications.models import Topic
+
+    if page.topic_id is None:
+        if page.pk is None or getattr(request, "is_preview", False):
+            return None
+        ensure_topic(page, title or page.title, page.url or "")
+    return Topic(pk=page.topic_id, title=title or page.title, path=page.url or "")
+
+
 class KnownCountPaginator(Paginator):
     def __init__(self, object_list, per_page, *, count):
         super().__init__(object_list, per_page)
@@ -64,6 +77,7 @@ class PlanPage(BasePage):
             "think_tank__path", "sort_order", "pk"
         )
         context["overview"] = progress_overview(think_tanks)
+        context["follow_topic"] = follow_topic(self, request)
         return context
 
 
@@ -123,6 +137,9 @@ class ThinkTankPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["goals"] = self.goals.order_by("sort_order", "pk")
+        context["follow_topic"] = follow_topic(
+            self, request, _("Denktank %(name)s") % {"name": self.title}
+        )
         context["overview"] = overview = progress_overview([self])[0]
         actions = (
             Action.objects.filter(goal__think_tank=self, is_example=False)
