@@ -358,6 +358,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = False
 ACCOUNT_FORMS = {
     "signup": "samenaanpak.accounts.forms.SignupForm",
+    "login": "samenaanpak.accounts.forms.LoginForm",
     "request_login_code": "samenaanpak.accounts.forms.RequestLoginCodeForm",
     "reset_password": "samenaanpak.accounts.forms.ResetPasswordForm",
 }

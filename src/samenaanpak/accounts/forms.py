@@ -85,6 +85,10 @@ class SignupForm(PublicFormMixin, allauth_forms.SignupForm):
             "Hier sturen we een code naar om uw adres te bevestigen. Niemand anders ziet het."
         )
         self.fields["password1"].label = _("Wachtwoord")
+        self.fields["password1"].help_text = _(
+            "Minstens 12 tekens, niet alleen cijfers en geen veelgebruikt wachtwoord. Een zin van "
+            "een paar woorden werkt goed."
+        )
         self.fields["password2"].label = _("Wachtwoord (nog een keer)")
 
     def clean_display_name(self):
@@ -107,7 +111,20 @@ class SignupForm(PublicFormMixin, allauth_forms.SignupForm):
         return super().try_save(request)
 
 
+class LoginForm(allauth_forms.LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mailadres")
+        self.fields["password"].label = _("Wachtwoord")
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Ingelogd blijven op dit apparaat")
+
+
 class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mailadres")
+
     def clean_email(self):
         email = super().clean_email()
         if email and not (
@@ -123,6 +140,10 @@ class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
 
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mailadres")
+
     def clean_email(self):
         email = super().clean_email()
         if not (
