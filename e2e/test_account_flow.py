@@ -20,13 +20,13 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def latest_code(smtp):
+def latest_code(smtp):  # noqa: F811 - the fixture's server
     message = smtp.inbox.messages[-1]
     return re.search(r"\b(\d{6})\b", message.get_payload(decode=True).decode()).group(1)
 
 
 @pytest.mark.browser
-def test_sign_up_by_code_then_account_download_and_delete(site, page, axe, smtp):
+def test_sign_up_by_code_then_account_download_and_delete(site, page, axe, smtp):  # noqa: F811
     page.goto(site.url + "/")
     page.locator(".sa-account-link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
