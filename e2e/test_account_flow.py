@@ -28,7 +28,8 @@ def latest_code(smtp):  # noqa: F811 - the fixture's server
 @pytest.mark.browser
 def test_sign_up_by_code_then_account_download_and_delete(site, page, axe, smtp):  # noqa: F811
     page.goto(site.url + "/")
-    page.locator(".sa-account-link").click()
+    page.locator("summary", has_text="Menu").click()  # on a phone the link is in the menu
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Inloggen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
     shot(page, "01-login")
     assert axe(page) == []
@@ -61,7 +62,7 @@ def test_sign_up_by_code_then_account_download_and_delete(site, page, axe, smtp)
     page.get_by_label("Code").fill(latest_code(smtp))
     page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
-    expect(page.locator(".sa-account-link")).to_have_text("Mijn account")
+    expect(page.locator(".sa-nav__account")).to_have_text("Mijn account")
     shot(page, "04-account")
     assert axe(page) == []
 
@@ -81,7 +82,7 @@ def test_sign_up_by_code_then_account_download_and_delete(site, page, axe, smtp)
     assert axe(page) == []
     page.get_by_role("button", name="Verwijder mijn account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Uw account is verwijderd")
-    expect(page.locator(".sa-account-link")).to_have_text("Inloggen")
+    expect(page.locator(".sa-nav__account")).to_have_text("Inloggen")
     shot(page, "07-deleted")
     assert axe(page) == []
     assert page.csp_errors == []
@@ -105,5 +106,33 @@ def test_other_account_pages_pass_axe(site, page, axe):
     page.goto(site.url + "/account/wachtwoord-vergeten/")
     page.get_by_role("button").last.click()
     shot(page, "09-reset-error")
+    assert axe(page) == []
+    assert page.csp_errors == []
+
+
+@pytest.mark.browser
+def test_signed_in_manage_pages_pass_axe(site, page, axe):
+    from samenaanpak.accounts.tests.conftest import make_resident
+
+    resident = make_resident()
+    page.goto(site.url + "/account/inloggen/")
+    page.get_by_label("E-mailadres").fill(resident.email)
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
+    for name, path in (
+        ("10-password", "/account/wachtwoord/"),
+        ("11-email", "/account/e-mailadres/"),
+    ):
+        page.goto(site.url + path)
+        assert page.title() and "Fout:" not in page.title()
+        shot(page, name)
+        assert axe(page) == [], path
+    page.goto(site.url + "/account/")
+    page.get_by_label("Schermnaam").fill("a@b")
+    page.get_by_role("button", name="Schermnaam opslaan").click()
+    expect(page).to_have_title(re.compile(r"^Fout:"))
+    expect(page.locator(".sa-error-summary")).to_be_focused()
+    shot(page, "12-display-name-error")
     assert axe(page) == []
     assert page.csp_errors == []
