@@ -11,8 +11,9 @@ Run with `make bench`. It
    that are never cached (forms, the meldpunt) and compares every page with the home page;
    BENCH_ROUNDS=3 repeats it and prints medians (the machine's noise is easily 10%),
 4. prints the queries per page and the compressed page weight (HTML + CSS + JS),
-5. adds 10,000 actions (20,000 history rows), 1,000 updates, 10,000 reports and 200 help offers
-   (with opening hours, audiences and topics) and shows the query counts again.
+5. adds 10,000 actions (20,000 history rows), 1,000 updates, 10,000 reports, 200 help offers
+   (with opening hours, audiences and topics) and 10,000 ideas (with 100 comments and replies on
+   the idea page measured) and shows the query counts again.
 
 Budgets (docs/architecture.md, "Query budget"; issue 11): <= 15 queries, unchanged with the data; uncached >= 1% of nginx
 and every public page >= 70% of the home page's requests/s in the same run; >= 10% behind
@@ -57,6 +58,9 @@ PAGES = {
     "hulp-ouder": "/hulp/?voor=ouders",  # where "Ik zoek hulp voor: mijn kind" leads
     "hulp-online": "/hulp/online/",
     "zoeken": "/zoeken/?q=jellinek",
+    "denk-mee": "/denk-mee/",
+    "denk-mee-steun": "/denk-mee/?sorteer=steun&pagina=2",
+    "idee": "/denk-mee/1/",  # the first example idea (overgenomen, with its action)
 }
 # Pages with a form are never cached (each carries its own token): loaded in the uncached round only.
 FORM_PAGES = {"vragen": "/vragen/", "melden": "/melden/"}
@@ -242,7 +246,29 @@ with transaction.atomic():
         offer.save()  # parental many-to-many: stored on save
         OpeningHours.objects.bulk_create(OpeningHours(offer=offer, weekday=d, opens=dt.time(9),
             closes=dt.time(17)) for d in range(5))
-print(json.dumps({"actions": Action.objects.count(), "events": ActionEvent.objects.count(),
+from django.contrib.auth import get_user_model
+from samenaanpak.accounts.models import Profile
+from samenaanpak.core.history import record_status
+from samenaanpak.participation.models import Comment, Idea
+User = get_user_model()
+residents = []
+for i in range(20):
+    user, _ = User.objects.get_or_create(username=f"bench-inwoner-{i}", defaults={"email": f"b{i}@example.org"})
+    Profile.objects.get_or_create(user=user, defaults={"display_name": f"Bench-inwoner {i}"})
+    residents.append(user)
+with transaction.atomic():
+    # Bench data: public ideas with the stored status set directly (the writer is tested elsewhere).
+    Idea.objects.bulk_create(
+        Idea(think_tank=tanks[i % len(tanks)], goal=goals[i % len(goals)], author=residents[i % 20],
+             title=f"Bench-idee {i}", text="x" * 400, status="ontvangen", published_at=timezone.now(),
+             support_count=i % 50, answered_at=timezone.now() if i % 3 else None) for i in range(10000))
+    idea = Idea.objects.get(pk=1)
+    for i in range(50):
+        top = Comment.objects.create(idea=idea, author=residents[i % 20], text="y" * 200)
+        record_status(top, "zichtbaar")
+        reply = Comment.objects.create(idea=idea, author=residents[(i + 1) % 20], parent=top, text="z" * 100)
+        record_status(reply, "zichtbaar")
+print(json.dumps({"actions": Action.objects.count(), "ideas": Idea.objects.count(), "events": ActionEvent.objects.count(),
                   "updates": UpdatePage.objects.count(), "reports": Report.objects.count(),
                   "help offers": HelpOffer.objects.count()}))
 """

@@ -32,6 +32,7 @@ ORDER = [
     "help_offers",  # help.HelpOffer
     "faq",  # questions.FaqEntry
     "report_teams",  # reports.Team with its categories
+    "ideas",  # participation: the /denk-mee/ page (replacing a "coming soon" page) and example ideas
     "entry_points",  # the home page's entry points, pointing at pages by path
 ]
 

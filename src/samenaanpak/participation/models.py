@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -50,6 +50,43 @@ class IdeasPage(RoutablePageMixin, BasePage):
     class Meta:
         verbose_name = _("denk-mee-pagina")
         verbose_name_plural = _("denk-mee-pagina's")
+
+    # The routes; the views live in views.py (they import these models).
+    @path("", name="ideas")
+    def ideas(self, request):
+        from .views import idea_list
+
+        return idea_list(request, self)
+
+    @path("<int:pk>/", name="idea")
+    def idea(self, request, pk):
+        from .views import idea_detail
+
+        return idea_detail(request, self, pk)
+
+    @path("nieuw/", name="new_idea")
+    def new_idea(self, request):
+        from .views import new_idea
+
+        return new_idea(request, self)
+
+    @path("<int:pk>/steun/", name="support")
+    def support(self, request, pk):
+        from .views import support_view
+
+        return support_view(request, self, pk)
+
+    @path("<int:pk>/reageren/", name="comment")
+    def comment(self, request, pk):
+        from .views import comment_view
+
+        return comment_view(request, self, pk)
+
+    @path("reactie/<int:pk>/melden/", name="report")
+    def report(self, request, pk):
+        from .views import report_view
+
+        return report_view(request, self, pk)
 
 
 class Idea(HasStatusHistory):
