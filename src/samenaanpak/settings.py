@@ -375,6 +375,32 @@ ACCOUNT_SESSION_REMEMBER = None
 # allauth's own limits keep their counters in the default cache, which Redis may evict: ours are
 # in the throttle store (core.throttle), applied in accounts.adapter and accounts.forms.
 ACCOUNT_RATE_LIMITS = False
+ACCOUNT_FORMS = {
+    "signup": "samenaanpak.accounts.forms.SignupForm",
+    "login": "samenaanpak.accounts.forms.LoginForm",
+    "request_login_code": "samenaanpak.accounts.forms.RequestLoginCodeForm",
+    "reset_password": "samenaanpak.accounts.forms.ResetPasswordForm",
+}
+# The address is verified with a code typed on the page the resident is on (a link in the mail
+# may open another browser on a phone, one without the session); six digits, a number keyboard.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60  # mail can take a minute or two to arrive on a phone
+ACCOUNT_CHANGE_EMAIL = True  # one address per account: "change", not "add another"
+ACCOUNT_EMAIL_NOTIFICATIONS = False  # allauth's notices would quote the visitor's address and agent
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_SIGNUP_REDIRECT_URL = "account_overview"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_USER_DISPLAY = "samenaanpak.accounts.identity.shown_name"
+# Limits per hour (core.throttle.Limit): requests for a sign-in code, password-reset mails and
+# sign-ups per client; codes and reset mails per address; any account mail per address.
+ACCOUNT_CODE_CLIENT_HOURLY_LIMIT = env.int("ACCOUNT_CODE_CLIENT_HOURLY_LIMIT", default=10)
+ACCOUNT_CODE_ADDRESS_HOURLY_LIMIT = env.int("ACCOUNT_CODE_ADDRESS_HOURLY_LIMIT", default=3)
+ACCOUNT_RESET_CLIENT_HOURLY_LIMIT = env.int("ACCOUNT_RESET_CLIENT_HOURLY_LIMIT", default=5)
+ACCOUNT_RESET_ADDRESS_HOURLY_LIMIT = env.int("ACCOUNT_RESET_ADDRESS_HOURLY_LIMIT", default=3)
+ACCOUNT_SIGNUP_CLIENT_HOURLY_LIMIT = env.int("ACCOUNT_SIGNUP_CLIENT_HOURLY_LIMIT", default=5)
+ACCOUNT_MAIL_ADDRESS_HOURLY_LIMIT = env.int("ACCOUNT_MAIL_ADDRESS_HOURLY_LIMIT", default=8)
 
 # --- Internationalisation: Dutch first, English second ------------------------------------------
 LANGUAGE_CODE = "nl"
