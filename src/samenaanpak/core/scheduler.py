@@ -1,5 +1,6 @@
-"""What runs on a clock: every minute, tasks left behind by a dead worker go back in the queue
-and waiting mail is queued again; once a day, every app's daily work (retention, digests).
+"""What runs on a clock: every minute, tasks left behind by a dead worker go back in the queue,
+waiting mail is queued again and every app's minute work runs (`<app>.minutely.run(now)`, found
+by name as the daily work is); once a day, every app's daily work (retention, digests).
 
 Run by `manage.py scheduler` (one process; a second one is harmless: the daily work is claimed in
 the throttle store, so it runs once a day whoever gets there first, and the minute jobs are safe
@@ -32,23 +33,27 @@ def recover_stale_tasks(now=None) -> int:
     )
 
 
+def _app_modules(name: str):
+    """Every app's `<app>.<name>` module, in app order."""
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.{name}"
+        if config.name.startswith("samenaanpak.") and find_spec(module_name):
+            yield import_module(module_name)
+
+
 def every_minute(now=None) -> list[str]:
     from . import mail
 
     return [
         f"{recover_stale_tasks(now)} stale task(s) requeued",
         f"{mail.retry_due(now)} email(s) queued",
+        *(module.run(now) for module in _app_modules("minutely")),
     ]
 
 
 def run_daily(now=None) -> list[str]:
     """Every app's `<app>.daily.run()`, in app order."""
-    lines = []
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.daily"
-        if config.name.startswith("samenaanpak.") and find_spec(module_name):
-            lines.append(import_module(module_name).run())
-    return lines
+    return [module.run() for module in _app_modules("daily")]
 
 
 def run_daily_once(now=None) -> list[str] | None:
