@@ -24,7 +24,7 @@ from .answers import StaleAnswer, answer_idea
 from .idea_links import idea_path
 from .models import CommentReport, Idea
 from .permissions import ANSWERERS, answerable_ideas, may_answer, may_answer_any, may_moderate
-from .status import PUBLIC_IDEA_STATUSES, IdeaStatus, ReportReason
+from .status import PUBLIC_IDEA_STATUSES, CommentStatus, IdeaStatus, ReportReason
 
 # --- Moderation --------------------------------------------------------------------------------
 
@@ -135,9 +135,9 @@ class DecideIdeaView(DecideView):
 
     def decide(self, idea, data):
         if data["decision"] == "plaatsen":
-            moderation.publish_idea(idea, self.request.user)
+            moderation.publish_idea(idea, self.request.user, expected=IdeaStatus.WAITING)
             return _("Het idee “%(title)s” staat op de site.") % {"title": idea.title}
-        moderation.reject_idea(idea, self.request.user, data["reason"])
+        moderation.reject_idea(idea, self.request.user, data["reason"], expected=IdeaStatus.WAITING)
         return _("Het idee “%(title)s” is niet geplaatst; de indiener krijgt de reden.") % {
             "title": idea.title
         }
@@ -156,9 +156,11 @@ class DecideCommentView(DecideView):
 
     def decide(self, comment, data):
         if data["decision"] == "terugzetten":
-            moderation.restore_comment(comment, self.request.user)
+            moderation.restore_comment(comment, self.request.user, expected=CommentStatus.HIDDEN)
             return _("De reactie staat weer op de site.")
-        moderation.remove_comment(comment, self.request.user, data["reason"])
+        moderation.remove_comment(
+            comment, self.request.user, data["reason"], expected=CommentStatus.HIDDEN
+        )
         return _("De reactie is verwijderd; de schrijver krijgt de reden.")
 
 

@@ -37,6 +37,16 @@ def hidden_comments():
     return Comment.objects.filter(status=CommentStatus.HIDDEN)
 
 
+def _expect(record, status) -> None:
+    """Inside the decision's transaction: lock the row and refuse when it is no longer in the
+    status the moderator saw (another moderator decided meanwhile). None: no expectation."""
+    if status is None:
+        return
+    locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    if locked.status != status:
+        raise TransitionError(_("Hierover is intussen al besloten."), code="already_decided")
+
+
 def _approve_author(user) -> None:
     """The author's first approved contribution: from now on their ideas appear at once."""
     profile = getattr(user, "profile", None) if user is not None else None
@@ -46,8 +56,9 @@ def _approve_author(user) -> None:
         )
 
 
-def publish_idea(idea: Idea, moderator) -> None:
+def publish_idea(idea: Idea, moderator, *, expected=None) -> None:
     with transaction.atomic():
+        _expect(idea, expected)
         record_status(idea, IdeaStatus.RECEIVED, author=moderator)
         path = idea_path(idea)
         topic = notifications.ensure_topic(idea, idea.title, path)
@@ -66,9 +77,10 @@ def publish_idea(idea: Idea, moderator) -> None:
             )
 
 
-def reject_idea(idea: Idea, moderator, reason: str) -> None:
+def reject_idea(idea: Idea, moderator, reason: str, *, expected=None) -> None:
     """Not placed, with a reason that the author is told (required: the workflow's rule)."""
     with transaction.atomic():
+        _expect(idea, expected)
         record_status(idea, IdeaStatus.REJECTED, author=moderator, note=reason.strip())
         notifications.send_service_mail(
             idea.author,
@@ -87,18 +99,20 @@ def _handle_reports(comment: Comment) -> None:
     )
 
 
-def restore_comment(comment: Comment, moderator) -> None:
+def restore_comment(comment: Comment, moderator, *, expected=None) -> None:
     """The reports did not hold: the comment is shown again and its reports are handled."""
     with transaction.atomic():
+        _expect(comment, expected)
         record_status(comment, CommentStatus.VISIBLE, author=moderator)
         _handle_reports(comment)
 
 
-def remove_comment(comment: Comment, moderator, reason: str) -> None:
+def remove_comment(comment: Comment, moderator, reason: str, *, expected=None) -> None:
     """Removed for good, with a standard reason that the author is told."""
     if reason not in ReportReason.values:
         raise TransitionError(_("Kies een reden."), code="reason_required")
     with transaction.atomic():
+        _expect(comment, expected)
         record_status(comment, CommentStatus.REMOVED, author=moderator, reason=reason)
         _handle_reports(comment)
         path = idea_path(comment.idea)
