@@ -177,3 +177,75 @@ def test_answering_a_waiting_idea_is_not_offered(client, verified_login, member)
         record_status(waiting, S.IN_PROGRESS)
     waiting.refresh_from_db()
     assert waiting.status == S.WAITING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_at_once_one_wins_the_other_is_told(nijkerk):
+    """On PostgreSQL: the second answer waits at the row lock, then finds the idea answered."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from samenaanpak.participation.models import Idea
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (the test run's SQLite locks whole tables)")
+    member = staff("lid-preventie", "Denktank Preventie")
+    colleague = staff("collega", "Denktank Preventie")
+    target = idea(public_account("indiener"), status=S.RECEIVED)
+    opened_on = target.state_id  # both forms were opened on this row
+    action = Action.objects.filter(goal__think_tank__slug="preventie").first()
+    first_stored, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                answer_idea(
+                    Idea.objects.get(pk=target.pk),
+                    S.ADOPTED,
+                    "Overgenomen.",
+                    [action],
+                    member,
+                    expected_state_id=opened_on,
+                )
+                first_stored.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            first_stored.wait(10)
+            try:
+                answer_idea(
+                    Idea.objects.get(pk=target.pk),
+                    S.ADOPTED,
+                    "Ook overgenomen.",
+                    [action],
+                    colleague,
+                    expected_state_id=opened_on,
+                )
+                outcome["second"] = "stored"
+            except TransitionError as error:
+                outcome["second"] = error.code
+            outcome["finished"] = time.monotonic()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_stored.wait(10)
+    time.sleep(0.5)
+    released = time.monotonic()
+    release.set()
+    for thread in threads:
+        thread.join(15)
+    assert outcome["second"] == "stale" and outcome["finished"] >= released
+    assert list(IdeaEvent.objects.filter(idea=target).values_list("note", flat=True)) == [
+        "Overgenomen.",
+        "",
+    ]
+    assert OutgoingEmail.objects.filter(purpose="dienstbericht").count() == 1
