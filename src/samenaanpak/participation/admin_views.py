@@ -88,6 +88,7 @@ class ModerationView(WagtailAdminTemplateMixin, TemplateView):
             for comment in comments
         ]
         context["has_errors"] = bool(bound)
+        context["error_forms"] = list(bound.values())
         return context
 
 

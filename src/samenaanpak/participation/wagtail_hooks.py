@@ -1,4 +1,4 @@
-from django.urls import include, path, reverse
+from django.urls import include, path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -40,17 +40,19 @@ class IdeasMenuItem(MenuItem):
         return may_answer_any(request.user)
 
 
+# The menu is built once per process: reverse_lazy keeps the addresses right under ADMIN_PATH
+# even when it was built while a test had moved the back office.
 @hooks.register("register_admin_menu_item")
 def register_moderation_menu_item():
     return ModerationMenuItem(
-        _("Moderatie"), reverse("participation_admin:queue"), icon_name="flag", order=224
+        _("Moderatie"), reverse_lazy("participation_admin:queue"), icon_name="flag", order=224
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_ideas_menu_item():
     return IdeasMenuItem(
-        _("Ideeën"), reverse("participation_admin:ideas"), icon_name="comment", order=225
+        _("Ideeën"), reverse_lazy("participation_admin:ideas"), icon_name="comment", order=225
     )
 
 

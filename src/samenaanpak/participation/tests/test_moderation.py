@@ -90,6 +90,7 @@ def test_refusing_needs_a_reason_that_the_author_is_told(client, moderator):
     assert response.status_code == 400
     html = response.content.decode()
     assert "<title>Fout:" in html and "Geef een reden" in html
+    assert f'href="#id_idee-{target.pk}-reason"' in html  # the summary links to the field
     assert "Iets met een &lt;script&gt;" in html  # shown as text
     target.refresh_from_db()
     assert target.status == IdeaStatus.WAITING and not OutgoingEmail.objects.exists()
@@ -176,3 +177,28 @@ def test_moderators_are_mailed_at_most_once_per_interval_and_only_when_something
     assert moderation.notify_moderators() == 2
     assert OutgoingEmail.objects.filter(purpose="moderatie").count() == 4
     assert target.pk
+
+
+@pytest.mark.django_db
+def test_the_queue_costs_the_same_queries_for_few_and_many_items(client, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    author = public_account("schrijver", established=True)
+    reporters = [public_account(f"melder{i}", established=True) for i in range(3)]
+    on = idea(author, status=IdeaStatus.RECEIVED, title="Gepubliceerd idee")
+
+    def add(n):
+        for i in range(n):
+            idea(author, title=f"Wachtend {i}")
+            hidden_comment(on, author, reporters)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("participation_admin:queue")).status_code == 200
+        return len(queries)
+
+    add(2)
+    few = count()
+    add(10)
+    assert count() == few
