@@ -60,7 +60,9 @@ def test_moderator_publishes_and_think_tank_answers_with_an_action(
     assert axe(page) == []
     # Refusing without a reason: the error at the field, nothing decided.
     page.get_by_role("button", name="Niet plaatsen").click()
-    expect(page.get_by_text("Geef een reden; de indiener krijgt die te lezen.")).to_be_visible()
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("link", name="Geef een reden")).to_be_visible()
+    expect(page.locator(".error-message", has_text="Geef een reden")).to_be_visible()
     assert page.title().startswith("Fout:")
     page.wait_for_load_state("networkidle")
     assert axe(page) == []
