@@ -258,6 +258,8 @@ FORM_MIN_FILL_SECONDS = env.int(
 )
 QUESTION_CLIENT_HOURLY_LIMIT = env.int("QUESTION_CLIENT_HOURLY_LIMIT", default=5)
 QUESTION_HOURLY_CAP = env.int("QUESTION_HOURLY_CAP", default=200)  # all visitors together
+# Denk mee: moderators are mailed at most once per this many hours while ideas or comments wait.
+MODERATOR_MAIL_INTERVAL_HOURS = env.int("MODERATOR_MAIL_INTERVAL_HOURS", default=4)
 
 # --- Following and notifications (notifications/; docs/architecture.md "Notifications") ---------
 # Digests leave at this local time (Europe/Amsterdam): daily ones every day, weekly ones on

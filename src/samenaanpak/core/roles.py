@@ -56,7 +56,7 @@ ROLES = (
     Role(
         "Redacteur",
         "Redacteur",
-        "all pages, goals, actions, help offers, kernen, contact persons and site settings",
+        "all pages, goals, actions, help offers, kernen, contact persons and site settings; answer every idea",
         permissions=ADMIN
         + MEDIA_CHANGE
         + (
@@ -74,6 +74,9 @@ ROLES = (
             "plan.change_action",
             "plan.delete_action",
             "plan.change_all_think_tanks",
+            "participation.view_idea",
+            "participation.change_idea",
+            "participation.answer_all_ideas",
             "help.add_helpoffer",
             "help.change_helpoffer",
             "help.delete_helpoffer",
@@ -85,13 +88,26 @@ ROLES = (
     Role(
         "Denktank {title}",
         "Denktank *naam* (one per think tank)",
-        "their own think tank's page, its news and its actions",
+        "their own think tank's page, its news and its actions; answer the ideas sent to it",
         permissions=ADMIN
-        + ("plan.add_action", "plan.change_action", "plan.delete_action", "plan.view_action"),
+        + ("plan.add_action", "plan.change_action", "plan.delete_action", "plan.view_action")
+        + ("participation.view_idea", "participation.change_idea"),
         page_permissions=PAGE_EDIT,
         pages=OWN_THINK_TANK,
         collection_permissions=MEDIA,
         per_think_tank=True,
+    ),
+    Role(
+        "Moderator",
+        "Moderator",
+        "Denk mee: publish or refuse a new account's first idea, restore or remove reported comments",
+        permissions=ADMIN
+        + (
+            "participation.moderate_idea",
+            "participation.view_idea",
+            "participation.view_comment",
+            "participation.view_commentreport",
+        ),
     ),
     Role(
         "Vragen",

@@ -6,3 +6,6 @@ class ParticipationConfig(AppConfig):
     name = "samenaanpak.participation"
     label = "participation"
     verbose_name = _("Denk mee")
+
+    def ready(self):
+        from . import origins, signals  # noqa: F401 - registers the receivers

@@ -1,3 +1,6 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.admin import display as admin_display
 from django.contrib.auth.models import Group
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -148,7 +151,9 @@ class ThinkTankPage(BasePage):
         )
         # The overview already counted the actions: the paginator needs no COUNT query of its own.
         paginator = KnownCountPaginator(actions, self.actions_per_page, count=overview["total"])
-        context["actions"] = paginator.get_page(request.GET.get("pagina"))
+        context["actions"] = page = paginator.get_page(request.GET.get("pagina"))
+        page.object_list = list(page.object_list)
+        attach_origin_ideas(page.object_list)
         context["updates"] = (
             UpdatePage.objects.child_of(self)
             .live()
@@ -156,6 +161,18 @@ class ThinkTankPage(BasePage):
             .order_by("-date", "-pk")[:5]
         )
         return context
+
+
+def attach_origin_ideas(actions) -> None:
+    """Denk mee (the participation app, found by name): the published ideas each action came
+    from, as `action.origin_ideas` [(title, path)]; from one cached mapping, no query per action."""
+    origins = {}
+    if actions and apps.is_installed("samenaanpak.participation"):
+        origins = import_module("samenaanpak.participation.origins").for_actions(
+            [action.pk for action in actions]
+        )
+    for action in actions:
+        action.origin_ideas = origins.get(action.pk, [])
 
 
 class NewsIndexPage(RoutablePageMixin, BasePage):

@@ -34,6 +34,7 @@ def test_sync_roles_makes_the_groups_without_any_content_and_is_idempotent():
     assert set(Group.objects.values_list("name", flat=True)) - WAGTAIL_DEFAULT_GROUPS == {
         "Beheerder",
         "Redacteur",
+        "Moderator",
         "Vragen",
         "Meldpunt",
     }
@@ -51,10 +52,10 @@ def test_sync_roles_makes_the_groups_without_any_content_and_is_idempotent():
 
 
 @pytest.mark.django_db
-def test_nijkerk_has_eight_groups_with_page_permissions_where_declared(nijkerk):
+def test_nijkerk_has_nine_groups_with_page_permissions_where_declared(nijkerk):
     names = set(Group.objects.values_list("name", flat=True)) - WAGTAIL_DEFAULT_GROUPS
     assert (
-        len(names) == 8
+        len(names) == 9
         and {
             "Denktank Preventie",
             "Denktank Nazorg, familie en vrienden",
@@ -66,11 +67,20 @@ def test_nijkerk_has_eight_groups_with_page_permissions_where_declared(nijkerk):
     for name in ("Beheerder", "Redacteur"):
         pages = GroupPagePermission.objects.filter(group__name=name).values_list("page__url_path")
         assert set(pages) == {("/home/",)}
-    assert not GroupPagePermission.objects.filter(group__name__in=["Vragen", "Meldpunt"]).exists()
+    assert not GroupPagePermission.objects.filter(
+        group__name__in=["Vragen", "Meldpunt", "Moderator"]
+    ).exists()
     vragen = Group.objects.get(name="Vragen").permissions.values_list("codename", flat=True)
     assert {"access_admin", "change_question", "add_faqentry"} <= set(vragen)
     meldpunt = Group.objects.get(name="Meldpunt").permissions.values_list("codename", flat=True)
     assert "change_category" in meldpunt and "manage_all_teams" not in meldpunt
+    moderator = Group.objects.get(name="Moderator").permissions.values_list("codename", flat=True)
+    assert {"access_admin", "moderate_idea", "view_idea", "view_comment"} <= set(moderator)
+    assert "answer_all_ideas" not in moderator and "change_idea" not in moderator
+    think_tank = Group.objects.get(name="Denktank Preventie").permissions.values_list(
+        "codename", flat=True
+    )
+    assert "change_idea" in think_tank and "answer_all_ideas" not in think_tank
 
 
 def test_a_misspelt_permission_is_an_error(db):

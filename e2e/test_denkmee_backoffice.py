@@ -1,0 +1,102 @@
+"""Denk mee's back office in a real browser: a moderator links an authenticator app through the
+real setup screens, publishes a new account's first idea from the queue; a think-tank member does
+the same, answers "overgenomen" first without an action (an error at the field), then with one.
+axe on the queue and on the answer form with its error."""
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from samenaanpak.core.models import OutgoingEmail
+from samenaanpak.participation.models import Idea
+from samenaanpak.participation.status import IdeaStatus
+from samenaanpak.plan.models import Action
+from samenaanpak.tests.factories import UserFactory
+
+from .two_factor import enrol, sign_out
+
+
+def _staff(username, group):
+    user = UserFactory(username=username, email=f"{username}@gemeente.example")
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def _waiting_idea():
+    """What the public side stores for a new account's first idea (made here directly: this test
+    is about the back office)."""
+    from samenaanpak.accounts.models import Profile
+    from samenaanpak.core.history import record_status
+    from samenaanpak.plan.models import ThinkTankPage
+
+    author = UserFactory(username="nieuwe-bewoner", email="bewoner@example.org")
+    Profile.objects.create(user=author, display_name="Bewoner")
+    idea = Idea.objects.create(
+        think_tank=ThinkTankPage.objects.get(slug="preventie"),
+        author=author,
+        title="Voorlichting op de sportclub",
+        text="Laat trainers praten over drugs, niet alleen de school.",
+    )
+    record_status(idea, IdeaStatus.WAITING)
+    return idea
+
+
+@pytest.mark.browser
+def test_moderator_publishes_and_think_tank_answers_with_an_action(
+    site_examples_made_real, browser, axe
+):
+    site = site_examples_made_real
+    _staff("moderator", "Moderator")
+    _staff("lid-preventie", "Denktank Preventie")
+    idea = _waiting_idea()
+    action = Action.objects.filter(goal__think_tank__slug="preventie", is_example=False).first()
+
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    enrol(page, site.url + "/beheer/denk-mee/moderatie/", "moderator")
+    page.goto(site.url + "/beheer/denk-mee/moderatie/")
+    expect(page.get_by_role("heading", name="Voorlichting op de sportclub")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert axe(page) == []
+    # Refusing without a reason: the error at the field, nothing decided.
+    page.get_by_role("button", name="Niet plaatsen").click()
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("link", name="Geef een reden")).to_be_visible()
+    expect(page.locator(".error-message", has_text="Geef een reden")).to_be_visible()
+    assert page.title().startswith("Fout:")
+    page.wait_for_load_state("networkidle")
+    assert axe(page) == []
+    page.get_by_role("button", name="Plaatsen", exact=True).click()
+    expect(page.get_by_text("staat op de site")).to_be_visible()
+    expect(page.get_by_text("Er wachten geen ideeën.")).to_be_visible()
+    idea.refresh_from_db()
+    assert idea.status == IdeaStatus.RECEIVED
+    sign_out(page)
+
+    enrol(page, site.url + "/beheer/denk-mee/", "lid-preventie")
+    page.goto(site.url + "/beheer/denk-mee/")
+    page.get_by_role("link", name="Voorlichting op de sportclub").click()
+    page.get_by_label("Overgenomen", exact=True).check()
+    page.get_by_label("Toelichting (openbaar, bij het idee)").fill(
+        "Goed idee: we nemen het mee in de voorlichting."
+    )
+    page.get_by_role("button", name="Antwoord opslaan").click()
+    expect(page.get_by_role("alert")).to_contain_text("Acties van het plan")
+    assert page.title().startswith("Fout:")
+    page.wait_for_load_state("networkidle")
+    assert axe(page) == []
+    # Nothing typed is lost.
+    assert (
+        page.get_by_label("Toelichting (openbaar, bij het idee)")
+        .input_value()
+        .startswith("Goed idee")
+    )
+    page.get_by_label(action.title, exact=False).first.check()
+    page.get_by_role("button", name="Antwoord opslaan").click()
+    expect(
+        page.get_by_text("Het antwoord op “Voorlichting op de sportclub” is opgeslagen")
+    ).to_be_visible()
+    idea.refresh_from_db()
+    assert idea.status == IdeaStatus.ADOPTED and list(idea.actions.all()) == [action]
+    assert OutgoingEmail.objects.filter(to="bewoner@example.org").count() == 2  # placed, answered
+    context.close()

@@ -1,0 +1,166 @@
+"""The moderators' decisions (the back office's side of Denk mee).
+
+Every decision is one transaction: the status step through `record_status` (which locks the row,
+so two moderators deciding at once cannot both pass: the second gets a TransitionError), what
+follows from it, and the author's mail in the outbox (`send_service_mail`, so it reaches them
+whatever their digest setting). The public side reports and hides comments
+(`participation.services.report_comment`); here a moderator decides what happens next.
+
+`notify_moderators()` mails the group Moderator, at most once per MODERATOR_MAIL_INTERVAL_HOURS,
+when something waits: a link to the queue, nothing of the items themselves."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samenaanpak.core import throttle
+from samenaanpak.core.history import TransitionError, record_status
+from samenaanpak.core.mail import queue_email
+from samenaanpak.notifications import api as notifications
+
+from .idea_links import absolute, idea_path
+from .models import Comment, CommentReport, Idea
+from .status import CommentStatus, IdeaStatus, ReportReason
+
+MODERATOR_GROUP = "Moderator"
+MAIL_CLAIM_KEY = "participation:moderators-mailed"
+
+
+def waiting_ideas():
+    return Idea.objects.filter(status=IdeaStatus.WAITING)
+
+
+def hidden_comments():
+    return Comment.objects.filter(status=CommentStatus.HIDDEN)
+
+
+def _expect(record, status) -> None:
+    """Inside the decision's transaction: lock the row and refuse when it is no longer in the
+    status the moderator saw (another moderator decided meanwhile). None: no expectation."""
+    if status is None:
+        return
+    locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    if locked.status != status:
+        raise TransitionError(_("Hierover is intussen al besloten."), code="already_decided")
+
+
+def _approve_author(user) -> None:
+    """The author's first approved contribution: from now on their ideas appear at once."""
+    profile = getattr(user, "profile", None) if user is not None else None
+    if profile is not None and profile.approved_at is None:
+        type(profile).objects.filter(pk=profile.pk, approved_at__isnull=True).update(
+            approved_at=timezone.now()
+        )
+
+
+def publish_idea(idea: Idea, moderator, *, expected=None) -> None:
+    with transaction.atomic():
+        _expect(idea, expected)
+        record_status(idea, IdeaStatus.RECEIVED, author=moderator)
+        path = idea_path(idea)
+        topic = notifications.ensure_topic(idea, idea.title, path)
+        if idea.author is not None:
+            _approve_author(idea.author)
+            notifications.follow(topic, idea.author, source=notifications.Follow.Source.OWN)
+            notifications.send_service_mail(
+                idea.author,
+                _("Uw idee staat op de site"),
+                _(
+                    "Uw idee “%(title)s” is bekeken en staat nu op de site:\n%(url)s\n\n"
+                    "U volgt uw idee: u hoort het als de denktank antwoordt. Uw volgende ideeën "
+                    "komen meteen op de site."
+                )
+                % {"title": idea.title, "url": absolute(path)},
+            )
+
+
+def reject_idea(idea: Idea, moderator, reason: str, *, expected=None) -> None:
+    """Not placed, with a reason that the author is told (required: the workflow's rule)."""
+    with transaction.atomic():
+        _expect(idea, expected)
+        record_status(idea, IdeaStatus.REJECTED, author=moderator, note=reason.strip())
+        notifications.send_service_mail(
+            idea.author,
+            _("Uw idee is niet geplaatst"),
+            _(
+                "Uw idee “%(title)s” is niet op de site geplaatst. De reden:\n\n%(reason)s\n\n"
+                "U kunt een nieuw idee insturen dat hier rekening mee houdt."
+            )
+            % {"title": idea.title, "reason": reason.strip()},
+        )
+
+
+def _handle_reports(comment: Comment) -> None:
+    CommentReport.objects.filter(comment=comment, handled_at__isnull=True).update(
+        handled_at=timezone.now()
+    )
+
+
+def restore_comment(comment: Comment, moderator, *, expected=None) -> None:
+    """The reports did not hold: the comment is shown again and its reports are handled."""
+    with transaction.atomic():
+        _expect(comment, expected)
+        record_status(comment, CommentStatus.VISIBLE, author=moderator)
+        _handle_reports(comment)
+
+
+def remove_comment(comment: Comment, moderator, reason: str, *, expected=None) -> None:
+    """Removed for good, with a standard reason that the author is told."""
+    if reason not in ReportReason.values:
+        raise TransitionError(_("Kies een reden."), code="reason_required")
+    with transaction.atomic():
+        _expect(comment, expected)
+        record_status(comment, CommentStatus.REMOVED, author=moderator, reason=reason)
+        _handle_reports(comment)
+        path = idea_path(comment.idea)
+        notifications.send_service_mail(
+            comment.author,
+            _("Uw reactie is verwijderd"),
+            _(
+                "Uw reactie bij het idee “%(title)s” is door een moderator verwijderd.\n"
+                "De reden: %(reason)s.\n\n%(url)s"
+            )
+            % {
+                "title": comment.idea.title,
+                "reason": ReportReason(reason).label,
+                "url": absolute(path),
+            },
+        )
+
+
+def moderators():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=MODERATOR_GROUP, is_active=True)
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def notify_moderators(now=None) -> int:
+    """When ideas or comments wait: one mail to every moderator, at most once per interval
+    (claimed in the throttle store, so two schedulers send it once). Returns the mails queued."""
+    if not (waiting_ideas().exists() or hidden_comments().exists()):
+        return 0
+    interval = settings.MODERATOR_MAIL_INTERVAL_HOURS * 3600
+    if not throttle.store().add(MAIL_CLAIM_KEY, 1, timeout=interval):
+        return 0
+    url = settings.SITE_URL + reverse("participation_admin:queue")
+    count = 0
+    with transaction.atomic():
+        for user in moderators():
+            queue_email(
+                to=user.email,
+                subject=_("Denk mee: er wacht iets op moderatie"),
+                body=_(
+                    "Er wachten ideeën of reacties op uw beoordeling. Bekijk ze in het beheer:\n"
+                    "%(url)s\n\nU krijgt dit bericht hooguit één keer per %(hours)s uur."
+                )
+                % {"url": url, "hours": settings.MODERATOR_MAIL_INTERVAL_HOURS},
+                purpose="moderatie",
+            )
+            count += 1
+    return count

@@ -1,0 +1,204 @@
+"""The moderators' queue and decisions, the mails they cause, and the throttled mail to moderators."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from samenaanpak.core import scheduler
+from samenaanpak.core.models import OutgoingEmail, ThrottleCounter
+from samenaanpak.notifications.models import Follow
+from samenaanpak.participation import moderation
+from samenaanpak.participation.models import CommentEvent, CommentReport, IdeaEvent
+from samenaanpak.participation.status import CommentStatus, IdeaStatus, ReportReason
+from samenaanpak.tests.smtp import SMTPServer
+
+from .backoffice import hidden_comment, idea, public_account, staff
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SMTPServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def moderator(nijkerk, client, verified_login):
+    user = staff("moderator", "Moderator")
+    verified_login(client, user)
+    return user
+
+
+def _decide_idea(client, target, decision, reason=""):
+    return client.post(
+        reverse("participation_admin:decide_idea", args=[target.pk]),
+        {f"idee-{target.pk}-decision": decision, f"idee-{target.pk}-reason": reason},
+    )
+
+
+def _decide_comment(client, comment, decision, reason=""):
+    return client.post(
+        reverse("participation_admin:decide_comment", args=[comment.pk]),
+        {f"reactie-{comment.pk}-decision": decision, f"reactie-{comment.pk}-reason": reason},
+    )
+
+
+@pytest.mark.django_db
+def test_publishing_a_first_idea_approves_the_author_and_mails_them_over_smtp(
+    client, moderator, smtp, django_capture_on_commit_callbacks
+):
+    author = public_account("nieuw")
+    assert not author.profile.is_established()
+    target = idea(author)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker sends the outbox
+        response = _decide_idea(client, target, "plaatsen")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "participation_admin:queue"
+    )
+    target.refresh_from_db()
+    author.profile.refresh_from_db()
+    assert target.status == IdeaStatus.RECEIVED and target.published_at is not None
+    assert target.state.author == moderator
+    assert author.profile.approved_at is not None and author.profile.is_established()
+    assert target.topic is not None
+    assert Follow.objects.get(topic=target.topic, subscriber__user=author).source == "eigen"
+    (message,) = smtp.inbox.messages
+    assert message["To"] == author.email and message["Subject"] == "Uw idee staat op de site"
+    assert "Meer jongerenwerk" in message.get_payload(decode=True).decode()
+    assert "List-Unsubscribe" not in message  # a service mail, not a bulk mail
+    assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT
+    # A second moderator who had the same queue open: a message, not a second step.
+    response = _decide_idea(client, target, "weigeren", "Te laat.")
+    assert response.status_code == 302
+    assert IdeaEvent.objects.filter(idea=target).count() == 2
+    followed = client.get(response["Location"]).content.decode()
+    assert "Iemand anders heeft hierover intussen al besloten" in followed
+
+
+@pytest.mark.django_db
+def test_refusing_needs_a_reason_that_the_author_is_told(client, moderator):
+    author = public_account("nieuw")
+    target = idea(author, title="Iets met een <script>")
+    response = _decide_idea(client, target, "weigeren", "   ")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<title>Fout:" in html and "Geef een reden" in html
+    assert f'href="#id_idee-{target.pk}-reason"' in html  # the summary links to the field
+    assert "Iets met een &lt;script&gt;" in html  # shown as text
+    target.refresh_from_db()
+    assert target.status == IdeaStatus.WAITING and not OutgoingEmail.objects.exists()
+    response = _decide_idea(client, target, "weigeren", "Dit gaat over een persoon.")
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.status == IdeaStatus.REJECTED and target.published_at is None
+    assert target.state.note == "Dit gaat over een persoon."
+    (mail,) = OutgoingEmail.objects.all()
+    assert mail.to == author.email and "Dit gaat over een persoon." in mail.body
+    assert author.profile.approved_at is None
+
+
+@pytest.mark.django_db
+def test_the_queue_lists_waiting_items_oldest_first_with_their_reports(client, moderator):
+    author = public_account("schrijver", established=True)
+    reporters = [public_account(f"melder{i}", established=True) for i in range(3)]
+    first, second = idea(author, title="Eerste idee"), idea(author, title="Tweede idee")
+    on = idea(author, status=IdeaStatus.RECEIVED, title="Gepubliceerd idee")
+    comment = hidden_comment(on, author, reporters[:2], reason=ReportReason.SPAM)
+    CommentReport.objects.create(
+        comment=comment, reporter=reporters[2], reason=ReportReason.OFFENSIVE, note="Scheldwoord"
+    )
+    html = client.get(reverse("participation_admin:queue")).content.decode()
+    assert html.index("Eerste idee") < html.index("Tweede idee")
+    assert "Gepubliceerd idee" in html  # only as the idea the comment belongs to
+    assert "3 meldingen" in html and "Spam (2)" in html and "Kwetsend (1)" in html
+    assert "Scheldwoord" in html and "Een nare reactie." in html
+    assert author.email not in html
+    # The most common reason is chosen for removal in advance.
+    assert '<option value="spam" selected>' in html
+    assert second.pk and first.pk
+
+
+@pytest.mark.django_db
+def test_restore_and_remove_comments(client, moderator):
+    author = public_account("schrijver", established=True)
+    reporter = public_account("melder", established=True)
+    on = idea(author, status=IdeaStatus.RECEIVED)
+    restored = hidden_comment(on, author, [reporter])
+    assert _decide_comment(client, restored, "terugzetten").status_code == 302
+    restored.refresh_from_db()
+    assert restored.status == CommentStatus.VISIBLE
+    assert not CommentReport.objects.filter(comment=restored, handled_at__isnull=True).exists()
+    assert not OutgoingEmail.objects.exists()
+
+    removed = hidden_comment(on, author, [reporter])
+    response = _decide_comment(client, removed, "verwijderen", "")
+    assert response.status_code == 400 and "Kies de reden" in response.content.decode()
+    response = _decide_comment(client, removed, "verwijderen", "nonsens")
+    assert response.status_code == 400
+    assert _decide_comment(client, removed, "verwijderen", "persoonsgegevens").status_code == 302
+    removed.refresh_from_db()
+    assert removed.status == CommentStatus.REMOVED
+    assert CommentEvent.objects.filter(comment=removed).first().reason == "persoonsgegevens"
+    (mail,) = OutgoingEmail.objects.all()
+    assert mail.to == author.email and "Persoonsgegevens" in mail.body
+    assert "Een nare reactie." not in mail.body
+
+
+@pytest.mark.django_db
+def test_moderators_are_mailed_at_most_once_per_interval_and_only_when_something_waits(
+    nijkerk, settings
+):
+    settings.MODERATOR_MAIL_INTERVAL_HOURS = 4
+    mods = [staff("moderator1", "Moderator"), staff("moderator2", "Moderator")]
+    staff("lid-preventie", "Denktank Preventie")
+    assert moderation.notify_moderators() == 0  # nothing waits: no mail, no claim
+    author = public_account("nieuw")
+    target = idea(author, title="Geheim idee")
+    assert moderation.notify_moderators() == 2
+    mails = list(OutgoingEmail.objects.filter(purpose="moderatie"))
+    assert sorted(m.to for m in mails) == sorted(u.email for u in mods)
+    body = mails[0].body
+    assert settings.SITE_URL + reverse("participation_admin:queue") in body
+    assert "Geheim idee" not in body and author.email not in body
+    idea(author, title="Nog een")
+    assert moderation.notify_moderators() == 0  # within the interval
+    assert "0 moderator mail(s)" in " ".join(scheduler.every_minute())
+    # Four hours later, something still waits.
+    ThrottleCounter.objects.filter(key__contains=moderation.MAIL_CLAIM_KEY).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert moderation.notify_moderators() == 2
+    assert OutgoingEmail.objects.filter(purpose="moderatie").count() == 4
+    assert target.pk
+
+
+@pytest.mark.django_db
+def test_the_queue_costs_the_same_queries_for_few_and_many_items(client, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    author = public_account("schrijver", established=True)
+    reporters = [public_account(f"melder{i}", established=True) for i in range(3)]
+    on = idea(author, status=IdeaStatus.RECEIVED, title="Gepubliceerd idee")
+
+    def add(n):
+        for i in range(n):
+            idea(author, title=f"Wachtend {i}")
+            hidden_comment(on, author, reporters)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("participation_admin:queue")).status_code == 200
+        return len(queries)
+
+    add(2)
+    few = count()
+    add(10)
+    assert count() == few
