@@ -21,10 +21,10 @@ from samenaanpak.core.history import TransitionError
 from . import moderation
 from .admin_forms import AnswerForm, CommentDecisionForm, IdeaDecisionForm
 from .answers import StaleAnswer, answer_idea
-from .idea_links import idea_path
 from .models import CommentReport, Idea
 from .permissions import ANSWERERS, answerable_ideas, may_answer, may_answer_any, may_moderate
 from .status import PUBLIC_IDEA_STATUSES, CommentStatus, IdeaStatus, ReportReason
+from .urls import idea_path
 
 # --- Moderation --------------------------------------------------------------------------------
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from samenaanpak.core.history import TransitionError, record_status
 from samenaanpak.notifications import api as notifications
 
-from .idea_links import absolute, idea_path
 from .models import Idea
 from .status import ANSWER_STATUSES, IDEA_WORKFLOW, IdeaStatus
+from .urls import absolute, idea_path
 
 # Statuses whose answer may name actions of the plan; "overgenomen" must.
 WITH_ACTIONS = frozenset({IdeaStatus.ADOPTED, IdeaStatus.ALREADY_PLANNED})

@@ -21,9 +21,9 @@ from samenaanpak.core.history import TransitionError, record_status
 from samenaanpak.core.mail import queue_email
 from samenaanpak.notifications import api as notifications
 
-from .idea_links import absolute, idea_path
 from .models import Comment, CommentReport, Idea
 from .status import CommentStatus, IdeaStatus, ReportReason
+from .urls import absolute, idea_path
 
 MODERATOR_GROUP = "Moderator"
 MAIL_CLAIM_KEY = "participation:moderators-mailed"

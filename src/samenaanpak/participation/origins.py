@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .idea_links import idea_path, ideas_page
 from .models import Idea, IdeasPage
+from .urls import idea_path, ideas_page
 
 CACHE_KEY = "participation:action-origins"
 CACHE_SECONDS = 24 * 3600

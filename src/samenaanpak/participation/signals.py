@@ -13,15 +13,15 @@ from django.utils.translation import gettext as _
 from samenaanpak.notifications import api as notifications
 from samenaanpak.plan.models import ActionEvent
 
-from .idea_links import idea_path, ideas_page
 from .models import Idea
 from .status import PUBLIC_IDEA_STATUSES
+from .urls import idea_path, ideas_page
 
 
 def notices_for_event(event_id: int) -> int:
     """One notice per public idea linked to the event's action. Returns how many."""
     event = ActionEvent.objects.select_related("action").filter(pk=event_id).first()
-    if event is None:
+    if event is None or event.action.is_example:  # example content tells nobody
         return 0
     ideas = list(
         Idea.objects.filter(

@@ -19,5 +19,9 @@ def idea_path(idea, page=None) -> str:
 
 
 def idea_url(idea, page=None) -> str:
-    path = idea_path(idea, page)
-    return settings.SITE_URL.rstrip("/") + path if path else ""
+    return absolute(idea_path(idea, page))
+
+
+def absolute(path: str) -> str:
+    """A site path as a full address, for mails ("" stays "")."""
+    return settings.SITE_URL.rstrip("/") + path if path.startswith("/") else path

@@ -9,9 +9,9 @@ from django.utils import timezone
 from samenaanpak.accounts.models import Profile
 from samenaanpak.core.history import record_status
 from samenaanpak.notifications import api as notifications
-from samenaanpak.participation.idea_links import idea_path
 from samenaanpak.participation.models import Comment, CommentReport, Idea
 from samenaanpak.participation.status import CommentStatus, IdeaStatus, ReportReason
+from samenaanpak.participation.urls import idea_path
 from samenaanpak.plan.models import ThinkTankPage
 from samenaanpak.tests.factories import UserFactory
 
