@@ -358,7 +358,8 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "samenaanpak.core.throttle.axes_client_str"  # no address in log lines
-AXES_LOCKOUT_TEMPLATE = "core/login_locked.html"
+# The back office and the public sign-in each get their own Dutch page (core.views.login_locked).
+AXES_LOCKOUT_CALLABLE = "samenaanpak.core.views.login_locked"
 AXES_CACHE = "throttle"
 
 # --- Public accounts (django-allauth; accounts/, docs/architecture.md "Public accounts") -------

@@ -325,3 +325,19 @@ def csrf_failure(request, reason=""):
             response.status_code = 403
             return response
     return render(request, "core/csrf_failure.html", status=403)
+
+
+def login_locked(request, original_response=None, credentials=None):
+    """django-axes' answer once a client has failed too often (AXES_LOCKOUT_CALLABLE): the back
+    office keeps its own page; residents on the public sign-in get the site's page. 429 either
+    way, never cached. The lock is per client address, so the text says nothing of a user name."""
+    from django.utils.cache import add_never_cache_headers
+
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    if request.path.startswith(settings.ADMIN_PATH):
+        template = "core/login_locked.html"
+    else:
+        template = "core/login_locked_public.html"
+    response = render(request, template, {"minutes": minutes}, status=429)
+    add_never_cache_headers(response)
+    return response

@@ -154,7 +154,12 @@ def test_five_wrong_passwords_lock_the_client_with_the_dutch_429_page(client):
         assert response.status_code in (200, 429)
     response = log_in(client, resident.email)  # even the right password, for 15 minutes
     assert response.status_code == 429
-    assert "Te veel mislukte pogingen" in response.content.decode()
+    page = response.content.decode()
+    assert "Te veel mislukte pogingen" in page
+    # the site's own page (not the back office's), pointing to the sign-in by mailed code
+    assert 'class="sa-theme"' in page and "wagtailadmin" not in page
+    assert "/account/inloggen/code/" in page
+    assert "no-cache" in response["Cache-Control"]
     assert "_auth_user_id" not in client.session
     other = client.post(
         "/account/inloggen/",
