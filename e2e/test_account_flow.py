@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from samenaanpak.core.tests.conftest import smtp  # noqa: F401 - fixture
-
 SHOTS = Path("/tmp/shots-accounts")
 PASSWORD = "een-lang-wachtwoord-123"
 
@@ -20,13 +18,13 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def latest_code(smtp):  # noqa: F811 - the fixture's server
+def latest_code(smtp):
     message = smtp.inbox.messages[-1]
     return re.search(r"\b(\d{6})\b", message.get_payload(decode=True).decode()).group(1)
 
 
 @pytest.mark.browser
-def test_sign_up_by_code_then_account_download_and_delete(site, page, axe, smtp):  # noqa: F811
+def test_sign_up_by_code_then_account_download_and_delete(site, page, axe, smtp):
     page.goto(site.url + "/")
     page.locator("summary", has_text="Menu").click()  # on a phone the link is in the menu
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Inloggen").click()

@@ -3,9 +3,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from samenaanpak.core.tests.conftest import db_tasks, smtp  # noqa: F401 - fixtures
-
-PASSWORD = "een-lang-wachtwoord-123"
+from .factories import PASSWORD, public_account
 
 
 @pytest.fixture(autouse=True)
@@ -47,18 +45,7 @@ def sign_up(client, email="anna@example.org", display_name="Anna uit Nijkerk", *
 
 
 def make_resident(email="bert@example.org", display_name="Bert"):
-    """A public account as sign-up leaves it (verified address, profile)."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
-
-    from samenaanpak.accounts.models import Profile
-
-    user = get_user_model().objects.create_user(
-        username=f"bewoner-{display_name.lower()}", email=email, password=PASSWORD
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    Profile.objects.create(user=user, display_name=display_name)
-    return user
+    return public_account(display_name, email=email)
 
 
 def log_in(client, email, password=PASSWORD):

@@ -4,9 +4,8 @@ What residents make through the public screens (an idea, a comment, reports) is 
 directly: these tests are about the back office's screens, not the public ones."""
 
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
-from samenaanpak.accounts.models import Profile
+from samenaanpak.accounts.tests.factories import public_account as accounts_public_account
 from samenaanpak.core.history import record_status
 from samenaanpak.notifications import api as notifications
 from samenaanpak.participation.models import Comment, CommentReport, Idea
@@ -17,11 +16,9 @@ from samenaanpak.tests.factories import UserFactory
 
 
 def public_account(name, *, established=False):
-    user = UserFactory(username=name, email=f"{name}@example.org")
-    Profile.objects.create(
-        user=user, display_name=name.title(), approved_at=timezone.now() if established else None
+    return accounts_public_account(
+        name.title(), email=f"{name}@example.org", established=established
     )
-    return user
 
 
 def staff(name, group):

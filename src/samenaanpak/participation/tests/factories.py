@@ -1,31 +1,16 @@
 """Public accounts and ideas for participation's tests."""
 
-import itertools
-
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-
-from samenaanpak.accounts.models import Profile
+from samenaanpak.accounts.tests.factories import public_account as accounts_public_account
 from samenaanpak.core.history import record_status
 from samenaanpak.plan.models import ThinkTankPage
 
 from ..models import Idea
 from ..status import IdeaStatus
 
-_numbers = itertools.count(1)
-
 
 def public_account(name=None, established=True):
-    """A resident's account with a display name; `established` as after a moderator's approval."""
-    number = next(_numbers)
-    name = name or f"Inwoner {number}"
-    user = get_user_model().objects.create_user(
-        username=f"inwoner{number}", email=f"inwoner{number}@example.org", password="x" * 14
-    )
-    Profile.objects.create(
-        user=user, display_name=name, approved_at=timezone.now() if established else None
-    )
-    return user
+    """A resident's account; established unless asked otherwise (most tests act as one)."""
+    return accounts_public_account(name, established=established)
 
 
 def public_idea(author=None, status=IdeaStatus.RECEIVED, think_tank=None, **fields):

@@ -12,21 +12,8 @@ from samenaanpak.notifications.models import Follow
 from samenaanpak.participation import moderation
 from samenaanpak.participation.models import CommentEvent, CommentReport, IdeaEvent
 from samenaanpak.participation.status import CommentStatus, IdeaStatus, ReportReason
-from samenaanpak.tests.smtp import SMTPServer
 
 from .backoffice import hidden_comment, idea, public_account, staff
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SMTPServer()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

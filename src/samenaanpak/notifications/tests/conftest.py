@@ -1,1 +1,0 @@
-from samenaanpak.core.tests.conftest import db_tasks, smtp  # noqa: F401 - fixtures
