@@ -170,3 +170,50 @@ class PublicFormMixin:
             record = save()
             self.mark_stored(record.pk)
             return Outcome(record=record)
+
+
+@dataclass
+class Submission:
+    """What `submit()` made of a posted public form. Exactly one of: `spam` (the honeypot was
+    filled: show a bot the usual next page, nothing stored), `record` (stored now), `repeat` (this
+    very form was stored before, by a double click or an identical POST at the same instant; its
+    record's id is `repeat_id`), `refused` (a limit's message, also on the form: answer 429), or
+    none of them: the form has errors (the start token or a field), answer 400."""
+
+    spam: bool = False
+    record: Any = None
+    repeat: bool = False
+    repeat_id: int | None = None
+    refused: str | None = None
+
+    @property
+    def stored(self) -> bool:
+        return self.record is not None or self.repeat
+
+    @property
+    def status(self) -> int:
+        """The HTTP status for re-showing the form when nothing was stored."""
+        return 429 if self.refused else 400
+
+
+def submit(form, save: Callable[[], Any], over_limits=None) -> Submission:
+    """The kit's one flow for a posted form: honeypot, start token, validation, a repeat of the
+    same filled-in form, then `store_once(save, over_limits)`. Every public form's view calls
+    this and only decides what to show for each outcome."""
+    if form.is_spam():
+        return Submission(spam=True)
+    problem = form.start_problem()
+    if problem:
+        form.add_error(None, problem)
+        return Submission()
+    if not form.is_valid():
+        return Submission()
+    if form.already_sent():
+        return Submission(repeat=True, repeat_id=form.stored_id())
+    outcome = form.store_once(save, over_limits=over_limits)
+    if outcome.refused:
+        form.add_error(None, outcome.refused)
+        return Submission(refused=outcome.refused)
+    if outcome.repeat:
+        return Submission(repeat=True, repeat_id=form.stored_id())
+    return Submission(record=outcome.record)

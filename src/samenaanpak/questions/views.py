@@ -9,6 +9,7 @@ from samenaanpak.core import throttle
 from samenaanpak.core.history import record_status
 from samenaanpak.core.mail import queue_email
 from samenaanpak.core.models import SiteSettings
+from samenaanpak.core.public_forms import submit
 
 from .forms import QuestionForm
 from .models import Question
@@ -62,43 +63,37 @@ def _notify(question, request):
 def question_form(request, page):
     form = QuestionForm(request.POST or None)
     sent_url = page.url + page.reverse_subpage("sent")
+    status = 200
     if request.method == "POST":
-        if form.is_spam():
+
+        def save():
+            question = form.save()
+            record_status(question, Status.NEW)
+            _notify(question, request)
+            return question
+
+        submission = submit(form, save, over_limits=lambda: over_rate_limit(request))
+        if submission.spam:
             return redirect(sent_url)  # tell a bot nothing
-        problem = form.start_problem()
-        if problem:
-            form.add_error(None, problem)
-        elif not form.is_valid():
-            pass
-        elif form.already_sent():
-            return _repeat(request, form, sent_url)
-        else:
-
-            def save():
-                question = form.save()
-                record_status(question, Status.NEW)
-                _notify(question, request)
-                return question
-
-            outcome = form.store_once(save, over_limits=lambda: over_rate_limit(request))
-            if outcome.refused:
-                form.add_error(None, outcome.refused)
-            elif outcome.repeat:
-                return _repeat(request, form, sent_url)
-            else:
-                request.session[SESSION_KEY] = outcome.record.reference
-                return redirect(sent_url)
-    return page.render(
+        if submission.repeat:
+            return _repeat(request, submission.repeat_id, sent_url)
+        if submission.record is not None:
+            request.session[SESSION_KEY] = submission.record.reference
+            return redirect(sent_url)
+        status = submission.status
+    response = page.render(
         request,
         template="questions/questions_page.html",
         context_overrides={"form": form, "retention_days": settings.QUESTION_RETENTION_DAYS},
     )
+    response.status_code = status
+    return response
 
 
-def _repeat(request, form, sent_url):
+def _repeat(request, question_id, sent_url):
     """The same filled-in form again (a double click, a reload, two identical POSTs at once): the
     confirmation of the question it stored."""
-    question = Question.objects.filter(pk=form.stored_id()).first()
+    question = Question.objects.filter(pk=question_id).first()
     if question is not None:
         request.session[SESSION_KEY] = question.reference
     return redirect(sent_url)

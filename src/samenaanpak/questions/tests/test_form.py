@@ -66,8 +66,8 @@ def test_without_email_only_the_policy_officer_is_mailed(client):
     assert list(OutgoingEmail.objects.values_list("purpose", flat=True)) == ["nieuwe-vraag"]
 
 
-def assert_error_page(response, *messages, keeps=()):
-    assert response.status_code == 200
+def assert_error_page(response, *messages, keeps=(), status=400):
+    assert response.status_code == status  # 400: the form has errors; 429: a limit
     html = response.content.decode()
     assert (
         'class="utrecht-alert utrecht-alert--error sa-error-summary" role="alert" tabindex="-1" autofocus'
@@ -211,6 +211,7 @@ def test_rate_limit_behind_proxy_counts_per_visitor_not_per_proxy(client, settin
     blocked = client.post(
         URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.1"
     )
+    assert blocked.status_code == 429
     assert "al veel vragen gesteld" in blocked.content.decode()
     other = client.post(
         URL, data(started=started()), REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.2"
