@@ -196,10 +196,13 @@ class Submission:
         return 429 if self.refused else 400
 
 
-def submit(form, save: Callable[[], Any], over_limits=None) -> Submission:
+def submit(form, save: Callable[..., Any], over_limits=None, prepare=None) -> Submission:
     """The kit's one flow for a posted form: honeypot, start token, validation, a repeat of the
     same filled-in form, then `store_once(save, over_limits)`. Every public form's view calls
-    this and only decides what to show for each outcome."""
+    this and only decides what to show for each outcome.
+
+    `prepare()`, if given, does slow work that needs no lock (the meldpunt's key derivation and
+    photo decoding) after the checks and before the transaction; `save` then gets its result."""
     if form.is_spam():
         return Submission(spam=True)
     problem = form.start_problem()
@@ -210,7 +213,11 @@ def submit(form, save: Callable[[], Any], over_limits=None) -> Submission:
         return Submission()
     if form.already_sent():
         return Submission(repeat=True, repeat_id=form.stored_id())
-    outcome = form.store_once(save, over_limits=over_limits)
+    if prepare is not None:
+        prepared = prepare()
+        outcome = form.store_once(lambda: save(prepared), over_limits=over_limits)
+    else:
+        outcome = form.store_once(save, over_limits=over_limits)
     if outcome.refused:
         form.add_error(None, outcome.refused)
         return Submission(refused=outcome.refused)

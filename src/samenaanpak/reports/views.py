@@ -26,6 +26,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from samenaanpak.core import throttle
+from samenaanpak.core.public_forms import submit
 from samenaanpak.core.resilience import CONNECTION_ERRORS
 
 from . import crypto, vault
@@ -192,35 +193,32 @@ def report_form(request, page):
         SUBMITS_PER_CLIENT.reached(throttle.client_id(request, "melden")) or SUBMITS_ALL.reached()
     )
     form = _bound_form(request, ReportForm, reports_refused=limits_reached)
-    if form.is_spam():
-        return _render(page, request, "reports/received.html", receipt=None)
-    problem = form.start_problem()
-    if problem:
-        form.add_error(None, problem)
-    elif form.is_valid():
-        if form.already_sent():
-            return _repeat_response(page, request, form)
 
-        prepared = vault.prepare(
+    def prepare():
+        return vault.prepare(
             category=form.cleaned_data["category"],
             content=form.content(),
             photos=form.cleaned_data["photos"],
         )
 
-        def save():
-            report = vault.store(prepared)
-            _keep_receipt_copy(form, prepared.receipt)
-            return report
+    def save(prepared):
+        report = vault.store(prepared)
+        _keep_receipt_copy(form, prepared.receipt)
+        report.receipt = prepared.receipt  # for the response below; never stored
+        return report
 
-        outcome = form.store_once(save, over_limits=lambda: _over_limits(request))
-        if outcome.repeat:  # the same form at the same instant: the other request stored it
-            return _repeat_response(page, request, form)
-        if outcome.refused:
-            form.add_error(None, outcome.refused)
-        else:
-            return _receipt_response(
-                page, request, prepared.receipt, photo_count=len(form.cleaned_data["photos"])
-            )
+    submission = submit(form, save, over_limits=lambda: _over_limits(request), prepare=prepare)
+    if submission.spam:
+        return _render(page, request, "reports/received.html", receipt=None)
+    if submission.repeat:  # a double click, or the same form at the same instant
+        return _repeat_response(page, request, form)
+    if submission.record is not None:
+        return _receipt_response(
+            page,
+            request,
+            submission.record.receipt,
+            photo_count=len(form.cleaned_data["photos"]),
+        )
     return _render(page, request, "reports/report_page.html", **_form_context(form))
 
 
