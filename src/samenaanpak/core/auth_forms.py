@@ -1,5 +1,6 @@
-"""The back office's password-reset form: limited per client and per address, and sent through
-the outbox like every other mail."""
+"""The back office's password-reset form: limited per client and per address, sent through the
+outbox like every other mail, and only to back-office users (a public account resets its password
+on the site, accounts/)."""
 
 import hashlib
 
@@ -8,6 +9,7 @@ from wagtail.admin.forms.auth import PasswordResetForm
 
 from . import throttle
 from .mail import queue_email
+from .roles import is_staff_account
 
 PER_CLIENT = throttle.Limit("password-reset-client", 5)
 PER_ADDRESS = throttle.Limit("password-reset-address", 3)
@@ -15,6 +17,9 @@ ALL_CLIENTS = throttle.Limit("password-reset-all", 100)
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if is_staff_account(user))
+
     def save(self, *args, request=None, **kwargs):
         # The page says the same whether or not a mail went out: it never tells who has an account.
         address = hashlib.sha256(self.cleaned_data["email"].strip().lower().encode()).hexdigest()[

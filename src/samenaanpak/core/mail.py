@@ -52,6 +52,12 @@ def backoff(attempts: int) -> datetime.timedelta:
     )
 
 
+def one_line(subject: str) -> str:
+    """A subject on one line: titles typed by residents may carry line breaks, which Django
+    refuses in a header (and which would otherwise look like header injection)."""
+    return " ".join(str(subject).split())
+
+
 def queue_email(
     *,
     to: str,
@@ -64,7 +70,7 @@ def queue_email(
     """`headers`: extra message headers (bulk mail's List-Unsubscribe); service mail has none."""
     email = OutgoingEmail.objects.create(
         to=to,
-        subject=subject,
+        subject=one_line(subject),
         body=body,
         purpose=purpose,
         erase_recipient_when_sent=erase_recipient_when_sent,
@@ -174,7 +180,7 @@ def send_batch(now=None) -> tuple[int, int]:
     try:
         for position, email in enumerate(emails):
             message = EmailMessage(
-                email.subject,
+                one_line(email.subject),  # rows queued before one_line existed
                 email.body,
                 settings.DEFAULT_FROM_EMAIL,
                 [email.to],

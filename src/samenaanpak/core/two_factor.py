@@ -5,21 +5,27 @@
   would let whoever knows the password sign in without the first one;
 - the setup starts at the QR code (no 'welcome' page; the 'method' page is skipped by the library
   itself because TOTP is the only method);
-- the code fields say what they ask for ("Code uit uw app") and accept "123 456".
+- the code fields say what they ask for ("Code uit uw app") and accept "123 456";
+- only back-office users sign in here (roles.is_staff_account): a public account (accounts) is
+  told to use the public sign-in, as a staff account is told the reverse there. Otherwise an
+  address nobody verified would sign in here, past the public sign-in's mandatory verification.
 
 The library's other views keep their URLs and names (namespace "two_factor")."""
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from two_factor import views as library
 from two_factor.forms import MethodForm
 from two_factor.urls import urlpatterns as library_urlpatterns
 from two_factor.utils import get_otpauth_url
+
+from .roles import is_staff_account
 
 CODE_LABEL = _("Code uit uw app")
 CODE_HELP = _("De zes cijfers die uw authenticator-app nu toont.")
@@ -65,7 +71,25 @@ OTP_ERRORS = {
 }
 
 
+class StaffAuthenticationForm(AuthenticationForm):
+    """The password step of the back office: for back-office users only."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not is_staff_account(user):
+            raise forms.ValidationError(
+                _("Dit is geen account voor het beheer. Bewoners loggen in op de site: %(url)s"),
+                code="public_account",
+                params={"url": settings.SITE_URL + reverse("account_login")},
+            )
+
+
 class LoginView(library.LoginView):
+    form_list = (
+        (library.LoginView.AUTH_STEP, StaffAuthenticationForm),
+        *library.LoginView.form_list[1:],
+    )
+
     def get_form(self, step=None, **kwargs):
         form = super().get_form(step, **kwargs)
         _relabel(form, "otp_token")
@@ -84,6 +108,8 @@ class SetupView(library.SetupView):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
+        if user.is_authenticated and not is_staff_account(user):
+            return redirect("account_overview")  # a public account has no back office to secure
         if user.is_authenticated and user_has_device(user, confirmed=True):
             # Refused for GET and POST alike. Who has a device and entered its code in this session
             # (the middleware signs out everyone else) gets here only by typing the address.

@@ -38,7 +38,7 @@ class ModerationView(WagtailAdminTemplateMixin, TemplateView):
     """Ideas waiting to be published and comments hidden after reports, oldest first."""
 
     page_title = gettext_lazy("Moderatie")
-    header_icon = "flag"
+    header_icon = "tasks"
     template_name = "participation/admin/queue.html"
     http_method_names = ["get"]  # the decisions are POSTed to DecideIdeaView/DecideCommentView
 
@@ -46,6 +46,10 @@ class ModerationView(WagtailAdminTemplateMixin, TemplateView):
         if not may_moderate(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        # Without its own item Wagtail's header shows only "Home" above the queue.
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, bound=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -170,6 +174,9 @@ class DecideCommentView(DecideView):
 
 class AnswererView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "comment"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
 
     def dispatch(self, request, *args, **kwargs):
         if not may_answer_any(request.user):

@@ -145,22 +145,28 @@ def notify_moderators(now=None) -> int:
     (claimed in the throttle store, so two schedulers send it once). Returns the mails queued."""
     if not (waiting_ideas().exists() or hidden_comments().exists()):
         return 0
+    addresses = list(moderators().values_list("email", flat=True))
+    if not addresses:
+        return 0  # no claim: the first moderator to be added hears it the next minute
     interval = settings.MODERATOR_MAIL_INTERVAL_HOURS * 3600
-    if not throttle.store().add(MAIL_CLAIM_KEY, 1, timeout=interval):
+    store = throttle.store()
+    if not store.add(MAIL_CLAIM_KEY, 1, timeout=interval):
         return 0
     url = settings.SITE_URL + reverse("participation_admin:queue")
-    count = 0
-    with transaction.atomic():
-        for user in moderators():
-            queue_email(
-                to=user.email,
-                subject=_("Denk mee: er wacht iets op moderatie"),
-                body=_(
-                    "Er wachten ideeën of reacties op uw beoordeling. Bekijk ze in het beheer:\n"
-                    "%(url)s\n\nU krijgt dit bericht hooguit één keer per %(hours)s uur."
+    try:
+        with transaction.atomic():
+            for address in addresses:
+                queue_email(
+                    to=address,
+                    subject=_("Denk mee: er wacht iets op moderatie"),
+                    body=_(
+                        "Er wachten ideeën of reacties op uw beoordeling. Bekijk ze in het "
+                        "beheer:\n%(url)s\n\nU krijgt dit bericht hooguit één keer per %(hours)s uur."
+                    )
+                    % {"url": url, "hours": settings.MODERATOR_MAIL_INTERVAL_HOURS},
+                    purpose="moderatie",
                 )
-                % {"url": url, "hours": settings.MODERATOR_MAIL_INTERVAL_HOURS},
-                purpose="moderatie",
-            )
-            count += 1
-    return count
+    except Exception:
+        store.delete(MAIL_CLAIM_KEY)  # nothing was queued: the next minute tries again
+        raise
+    return len(addresses)

@@ -45,7 +45,7 @@ class IdeasMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_moderation_menu_item():
     return ModerationMenuItem(
-        _("Moderatie"), reverse_lazy("participation_admin:queue"), icon_name="flag", order=224
+        _("Moderatie"), reverse_lazy("participation_admin:queue"), icon_name="tasks", order=224
     )
 
 

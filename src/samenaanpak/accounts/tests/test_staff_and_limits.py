@@ -6,6 +6,8 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samenaanpak.core.models import OutgoingEmail
 
@@ -80,6 +82,38 @@ def test_a_signed_in_resident_browses_freely_and_stays_out_of_the_back_office(cl
     response = client.get("/beheer/")
     assert response.status_code == 302 and "/beheer/account/login/" in response["Location"]
     assert client.get("/account/").status_code == 200  # still signed in
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login_name", ["email", "username"])
+def test_a_public_account_does_not_sign_in_at_the_back_office(client, login_name):
+    """The reverse of the staff refusal: the back office's login is for staff only. Before, a
+    sign-up whose address was never verified signed in there (by address, through allauth's
+    backend) and so got round the public sign-in's mandatory verification."""
+    from allauth.account.models import EmailAddress
+
+    from samenaanpak.tests.two_factor import password_step
+
+    resident = make_resident()
+    EmailAddress.objects.filter(user=resident).update(verified=False)
+    response = password_step(client, getattr(resident, login_name))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Dit is geen account voor het beheer" in page and "/account/inloggen/" in page
+    assert "_auth_user_id" not in client.session
+    assert client.get("/account/").status_code == 302  # to the public sign-in
+
+
+@pytest.mark.django_db
+def test_a_public_session_gets_no_two_factor_setup_nor_a_back_office_reset_mail(client):
+    resident = make_resident()
+    assert log_in(client, resident.email).status_code == 302
+    response = client.get("/beheer/account/two_factor/setup/")
+    assert response.status_code == 302 and response["Location"] == "/account/"
+    assert not TOTPDevice.objects.exists()
+    response = Client().post("/beheer/password_reset/", {"email": resident.email})
+    assert response.status_code == 302  # the same page as for any address
+    assert not OutgoingEmail.objects.exists()  # no back-office link, no internal user name
 
 
 @pytest.mark.django_db

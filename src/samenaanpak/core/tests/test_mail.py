@@ -2,9 +2,11 @@
 recovery: nothing is lost, and the database-backed task queue retries with back-off."""
 
 import datetime
+from email.header import decode_header, make_header
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from samenaanpak.core import mail
@@ -182,3 +184,29 @@ def test_a_greylisted_address_waits_alone_and_the_rest_of_the_batch_goes(smtp, d
         OutgoingEmail.objects.get(to="later@example.org").last_error == "SMTPRecipientsRefused 450"
     )
     assert sorted(m["To"] for m in smtp.inbox.messages) == ["a@example.org", "b@example.org"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_line_break_in_a_subject_is_flattened_not_a_poisoned_batch(smtp, db_tasks):
+    """Review: an idea's title comes from residents, and a tampered form keeps its line breaks
+    (core.text.clean_text keeps them); it ends up in subjects ("Bevestig dat u „<titel>” wilt
+    volgen"). Django refuses such a header, and the outbox took the refusal for a broken
+    connection: that mail and the rest of its batch waited, round after round, for a week."""
+    with transaction.atomic():
+        poisoned = mail.queue_email(
+            to="p0@example.org",
+            subject="Bevestig „Skatebaan\r\nBcc: evil@example.org” ",
+            body="Tekst",
+            purpose="test",
+        )
+    others = queue(2, to="p1@example.org")
+    run_worker()
+    for email in [poisoned, *others]:
+        email.refresh_from_db()
+        assert email.status == OutgoingEmail.Status.SENT
+    assert len(smtp.inbox.messages) == 3
+    first = next(m for m in smtp.inbox.messages if m["To"] == "p0@example.org")
+    subject = str(make_header(decode_header(first["Subject"])))
+    assert subject.strip() == "Bevestig „Skatebaan Bcc: evil@example.org”"
+    assert first["Bcc"] is None
+    assert all("evil@example.org" not in (m["X-RcptTo"] or "") for m in smtp.inbox.messages)

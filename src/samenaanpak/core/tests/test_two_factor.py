@@ -249,7 +249,7 @@ def test_replacing_the_app_needs_a_session_that_entered_the_current_code(client,
 @pytest.mark.django_db
 def test_after_setup_the_user_is_offered_backup_codes_and_can_make_them(client):
     """For a lost phone: the setup's last screen links to the backup codes, which a verified session makes."""
-    UserFactory(username="nieuw")
+    UserFactory(username="nieuw", is_staff=True)  # the back office signs in staff only
     enrol(client, "nieuw")
     complete = client.get(reverse("two_factor:setup_complete")).content.decode()
     assert reverse("two_factor:backup_tokens") in complete and "Reservecodes maken" in complete
@@ -266,7 +266,7 @@ def test_the_app_lists_the_site_by_name_not_by_host(client, settings):
     from samenaanpak.tests.two_factor import password_step
 
     settings.OTP_TOTP_ISSUER = "Samenaanpak Voorbeeldstad"
-    UserFactory(username="nieuw")
+    UserFactory(username="nieuw", is_staff=True)  # the back office signs in staff only
     password_step(client, "nieuw")
     html = client.get(reverse("two_factor:setup")).content.decode()
     assert "issuer=Samenaanpak+Voorbeeldstad" in html and "127.0.0.1" not in html

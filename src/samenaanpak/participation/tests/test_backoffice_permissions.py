@@ -164,3 +164,33 @@ def test_menu_and_home_panel_for_moderators(client, people, verified_login):
     verified_login(client, people["eigen_denktank"])
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert queue not in home and ideas in home
+
+
+@pytest.mark.django_db
+def test_the_screens_say_where_you_are_and_their_icons_exist(client, people, verified_login):
+    """Walked as a moderator: the queue's header said "Home" (only the hidden h1 said
+    "Moderatie"), and the menu item "Moderatie" had no icon (Wagtail has no "flag")."""
+    import re
+
+    from wagtail.admin.icons import get_icons
+
+    from samenaanpak.participation import admin_views, wagtail_hooks
+
+    sprite = get_icons()
+    icons = {
+        wagtail_hooks.register_moderation_menu_item().icon_name,
+        wagtail_hooks.register_ideas_menu_item().icon_name,
+        admin_views.ModerationView.header_icon,
+        admin_views.AnswererView.header_icon,
+    }
+    assert all(f'id="icon-{name}"' in sprite for name in icons), icons
+
+    def crumbs(response):
+        html = response.content.decode()
+        nav = re.search(r"<div data-w-breadcrumbs.*?</ol>", html, re.S)
+        return re.sub(r"<[^>]+>|\s+", " ", nav.group(0)) if nav else ""
+
+    verified_login(client, people["moderator"])
+    assert "Moderatie" in crumbs(client.get(reverse("participation_admin:queue")))
+    verified_login(client, people["eigen_denktank"])
+    assert "Ideeën" in crumbs(client.get(reverse("participation_admin:ideas")))

@@ -167,6 +167,35 @@ def test_moderators_are_mailed_at_most_once_per_interval_and_only_when_something
 
 
 @pytest.mark.django_db
+def test_a_moderator_added_later_is_mailed_at_once_not_hours_later(nijkerk, settings):
+    """Found walking a fresh site: ideas waited before anyone was in the group Moderator; the
+    minute job claimed the interval with nobody to mail, and the first moderator heard nothing
+    for MODERATOR_MAIL_INTERVAL_HOURS."""
+    settings.MODERATOR_MAIL_INTERVAL_HOURS = 4
+    idea(public_account("nieuw"), title="Wacht al")
+    assert moderation.notify_moderators() == 0  # nobody to mail: nothing claimed
+    mod = staff("moderator1", "Moderator")
+    assert moderation.notify_moderators() == 1
+    assert OutgoingEmail.objects.get(purpose="moderatie").to == mod.email
+    assert moderation.notify_moderators() == 0  # and then once per interval
+
+
+@pytest.mark.django_db
+def test_a_failed_moderator_mail_does_not_hold_the_interval(nijkerk, monkeypatch):
+    staff("moderator1", "Moderator")
+    idea(public_account("nieuw"), title="Wacht al")
+
+    def broken(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(moderation, "queue_email", broken)
+    with pytest.raises(RuntimeError):
+        moderation.notify_moderators()
+    monkeypatch.undo()
+    assert moderation.notify_moderators() == 1  # the next minute tries again
+
+
+@pytest.mark.django_db
 def test_the_queue_costs_the_same_queries_for_few_and_many_items(client, moderator):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
