@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
+from samenaanpak.core.http import post_only
 from samenaanpak.core.roles import is_staff_account
 
 from . import personal_data
@@ -76,12 +76,12 @@ def overview(request):
     return _overview(request)
 
 
-@require_POST
+@post_only(lambda request: reverse("account_overview") + "#mijn-gegevens")
 @public_account_required
 def display_name(request):
     form = DisplayNameForm(request.POST, user=request.user)
     if not form.is_valid():
-        return _overview(request, display_name_form=form)
+        return _overview(request, display_name_form=form, status=400)
     try:
         with transaction.atomic():
             Profile.objects.update_or_create(
@@ -89,7 +89,7 @@ def display_name(request):
             )
     except IntegrityError:  # taken at the same instant by someone else
         form.add_error("display_name", _("Deze schermnaam is al in gebruik. Kies een andere."))
-        return _overview(request, display_name_form=form)
+        return _overview(request, display_name_form=form, status=400)
     return redirect(reverse("account_overview") + "#mijn-gegevens")
 
 

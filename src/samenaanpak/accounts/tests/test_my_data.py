@@ -63,7 +63,7 @@ def test_display_name_can_be_changed_but_not_to_one_in_use(client):
     log_in(client, bert.email)
     response = client.post("/account/schermnaam/", {"display_name": " CARLA "})
     assert (
-        response.status_code == 200
+        response.status_code == 400  # a form with errors, as everywhere on the site
         and "Deze schermnaam is al in gebruik" in response.content.decode()
     )
     assert "Fout:" in response.content.decode()
@@ -74,6 +74,23 @@ def test_display_name_can_be_changed_but_not_to_one_in_use(client):
         "/account/schermnaam/", {"display_name": "bert b."}
     )  # own name, other case
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_display_name_sent_after_the_session_ran_out_ends_on_the_account_page(client):
+    """Found by walking the site: the login's `next` is the form's POST-only address, so after
+    signing in the browser showed an empty 405 page."""
+    bert = make_resident()
+    response = client.post("/account/schermnaam/", {"display_name": "Bert B."})
+    assert response.status_code == 302 and "/account/inloggen/" in response["Location"]
+    next_url = response["Location"].split("next=")[1].replace("%2F", "/")
+    assert next_url == "/account/schermnaam/"
+    log_in(client, bert.email)
+    response = client.get(next_url)  # where the login sends the browser
+    assert response.status_code == 302
+    assert response["Location"] == "/account/#mijn-gegevens"
+    assert client.get(response["Location"]).status_code == 200
+    assert client.put(next_url).status_code == 405
 
 
 @pytest.mark.django_db

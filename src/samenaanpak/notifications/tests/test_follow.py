@@ -228,7 +228,12 @@ def test_follow_and_unfollow_buttons_for_an_account(client):
         f"/volgen/onderwerp/{topic.pk}/stoppen/", {"next": "https://evil.example/"}
     )
     assert response["Location"] == "/" and not Follow.objects.exists()
-    assert client.get(f"/volgen/onderwerp/{topic.pk}/").status_code == 405
+    # A GET (the login's `next`, a reload) goes to the page with the button, not a blank 405.
+    for url in (f"/volgen/onderwerp/{topic.pk}/", f"/volgen/onderwerp/{topic.pk}/stoppen/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == f"{topic.path}#volgen"
+    assert client.get("/account/meldingen/adres/")["Location"] == "/account/meldingen/"
+    assert client.get("/volgen/onderwerp/999999/")["Location"] == "/"
 
 
 def test_an_anonymous_follow_post_goes_to_the_email_page(client):
