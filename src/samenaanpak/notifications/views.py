@@ -107,6 +107,7 @@ def follow_by_email(request):
         )
     # Bound on every POST, an empty one too (`request.POST or None` would leave it unbound).
     form = FollowByEmailForm(request.POST if request.method == "POST" else None, topic=topic)
+    limited = False
     if request.method == "POST":
         if form.is_spam():
             return redirect("notifications:follow_sent")  # tell a bot nothing
@@ -131,13 +132,14 @@ def follow_by_email(request):
             )
             if outcome.refused:
                 form.add_error(None, outcome.refused)
+                limited = True
             else:
                 return redirect("notifications:follow_sent")
     return render(
         request,
         "notifications/follow_by_email.html",
         {"form": form, "topic": topic},
-        status=400 if form.errors else 200,
+        status=429 if limited else 400 if form.errors else 200,
     )
 
 

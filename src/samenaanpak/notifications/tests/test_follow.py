@@ -89,6 +89,17 @@ def test_an_empty_post_is_an_error_on_the_page_not_a_500(client):
     assert not Subscriber.objects.exists()
 
 
+def test_a_visitor_over_the_follow_limit_gets_429_with_the_text_kept(client, settings):
+    settings.NOTIFICATION_FOLLOW_CLIENT_HOURLY_LIMIT = 2
+    topic = TopicFactory()
+    for n in range(2):
+        assert sign_up(client, topic, f"ouder{n}@example.org").status_code == 302
+    response = sign_up(client, topic, "ouder9@example.org")
+    page = response.content.decode()
+    assert response.status_code == 429  # a limit, as elsewhere on the site; not a form error
+    assert "Probeer het over een uur opnieuw" in page and 'value="ouder9@example.org"' in page
+
+
 def test_repeated_sign_ups_do_not_flood_the_address(client, settings):
     settings.NOTIFICATION_OPTIN_ADDRESS_DAILY_LIMIT = 3
     topics = [TopicFactory() for _ in range(6)]
