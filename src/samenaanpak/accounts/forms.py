@@ -185,3 +185,29 @@ class DisplayNameForm(forms.Form):
 
     def clean_display_name(self):
         return clean_display_name(self.cleaned_data["display_name"], exclude_user=self.user)
+
+
+CODE_MISSING = _("Vul de code uit de e-mail in.")
+
+
+class ReauthenticateForm(allauth_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        say_what_is_missing(self, password=PASSWORD_MISSING)
+
+
+class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        say_what_is_missing(self, code=CODE_MISSING)
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        say_what_is_missing(
+            self,
+            oldpassword=_("Vul uw huidige wachtwoord in."),
+            password1=_("Kies een nieuw wachtwoord."),
+            password2=_("Vul het nieuwe wachtwoord nog een keer in."),
+        )

@@ -104,6 +104,25 @@ def test_empty_account_forms_say_which_field_is_missing_in_the_summary(client):
 
 
 @pytest.mark.django_db
+def test_empty_forms_of_a_signed_in_resident_say_what_is_missing(client, resident):
+    """Found by walking "delete my account": the password check before it said only "Dit is
+    een verplicht veld." in the error summary."""
+    log_in(client, resident.email)
+    for url, messages in (
+        ("/account/bevestigen/", ("Vul uw wachtwoord in.",)),
+        (
+            "/account/wachtwoord/",
+            ("Vul uw huidige wachtwoord in.", "Kies een nieuw wachtwoord."),
+        ),
+    ):
+        response = client.post(url, {})
+        page = response.content.decode()
+        assert response.status_code == 400, url
+        assert "Dit is een verplicht veld" not in page, url
+        assert all(message in page for message in messages), url
+
+
+@pytest.mark.django_db
 def test_a_bot_that_fills_in_the_honeypot_sees_the_next_page_and_nothing_is_stored(client):
     response = sign_up(client, website="http://spam.example")
     assert response.status_code == 302
