@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from samenaanpak.core import throttle
 from samenaanpak.core.public_forms import PublicFormMixin
 from samenaanpak.core.roles import is_staff_account
+from samenaanpak.core.text import clean_text
 
 from .adapter import address_key
 from .identity import DELETED_ACCOUNT
@@ -37,8 +38,10 @@ def _client(purpose: str) -> str:
 
 def clean_display_name(value: str, *, exclude_user=None) -> str:
     """A display name: not empty, no email address, not "verwijderd account", not taken by
-    another account (case and surrounding spaces ignored)."""
-    value = " ".join(value.split())
+    another account (case and surrounding spaces ignored). Invisible characters go first, at
+    sign-up and on every later change alike: a name of only zero-width spaces, a copy of someone
+    else's name with one in it, or a direction override is no name."""
+    value = " ".join(clean_text(value).split())
     if not value:
         raise ValidationError(_("Vul een schermnaam in."), code="required")
     if "@" in value:

@@ -77,6 +77,28 @@ def test_display_name_can_be_changed_but_not_to_one_in_use(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, error",
+    [
+        ("\u200b\u200b", "Vul een schermnaam in."),  # invisible
+        ("\ufeff \u2060", "Vul een schermnaam in."),
+        ("Carla\u200b", "Deze schermnaam is al in gebruik"),  # someone else's, disguised
+        ("\u202ealraC", "Deze schermnaam is al in gebruik"),  # a direction override
+    ],
+)
+def test_a_changed_display_name_cannot_be_invisible_or_a_disguised_copy(client, name, error):
+    """Found by attacking the account page: sign-up cleaned the name (the form kit), changing
+    it later did not, so a name could be invisible or another person's with a zero-width space."""
+    bert = make_resident()
+    make_resident("carla@example.org", "Carla")
+    make_resident("alrac@example.org", "alraC")
+    log_in(client, bert.email)
+    response = client.post("/account/schermnaam/", {"display_name": name})
+    assert response.status_code == 400 and error in response.content.decode()
+    assert Profile.objects.get(user=bert).display_name == "Bert"
+
+
+@pytest.mark.django_db
 def test_a_display_name_sent_after_the_session_ran_out_ends_on_the_account_page(client):
     """Found by walking the site: the login's `next` is the form's POST-only address, so after
     signing in the browser showed an empty 405 page."""
