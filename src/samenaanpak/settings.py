@@ -383,6 +383,9 @@ ACCOUNT_FORMS = {
     "login": "samenaanpak.accounts.forms.LoginForm",
     "request_login_code": "samenaanpak.accounts.forms.RequestLoginCodeForm",
     "reset_password": "samenaanpak.accounts.forms.ResetPasswordForm",
+    "reauthenticate": "samenaanpak.accounts.forms.ReauthenticateForm",
+    "confirm_login_code": "samenaanpak.accounts.forms.ConfirmLoginCodeForm",
+    "change_password": "samenaanpak.accounts.forms.ChangePasswordForm",
 }
 # The address is verified with a code typed on the page the resident is on (a link in the mail
 # may open another browser on a phone, one without the session); six digits, a number keyboard.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from samenaanpak.core import throttle
 from samenaanpak.core.public_forms import PublicFormMixin
 from samenaanpak.core.roles import is_staff_account
+from samenaanpak.core.text import clean_text
 
 from .adapter import address_key
 from .identity import DELETED_ACCOUNT
@@ -37,8 +38,10 @@ def _client(purpose: str) -> str:
 
 def clean_display_name(value: str, *, exclude_user=None) -> str:
     """A display name: not empty, no email address, not "verwijderd account", not taken by
-    another account (case and surrounding spaces ignored)."""
-    value = " ".join(value.split())
+    another account (case and surrounding spaces ignored). Invisible characters go first, at
+    sign-up and on every later change alike: a name of only zero-width spaces, a copy of someone
+    else's name with one in it, or a direction override is no name."""
+    value = " ".join(clean_text(value).split())
     if not value:
         raise ValidationError(_("Vul een schermnaam in."), code="required")
     if "@" in value:
@@ -55,6 +58,19 @@ def clean_display_name(value: str, *, exclude_user=None) -> str:
             _("Deze schermnaam is al in gebruik. Kies een andere."), code="display_name_taken"
         )
     return value
+
+
+def say_what_is_missing(form, **messages):
+    """The error summary lists the messages without their labels, so "Dit is een verplicht veld."
+    three times tells nobody which field is empty: every required field says its own."""
+    for name, message in messages.items():
+        if name in form.fields:
+            field = form.fields[name]
+            field.error_messages = {**field.error_messages, "required": message}
+
+
+EMAIL_MISSING = _("Vul uw e-mailadres in.")
+PASSWORD_MISSING = _("Vul uw wachtwoord in.")
 
 
 def display_name_field():
@@ -90,6 +106,12 @@ class SignupForm(PublicFormMixin, allauth_forms.SignupForm):
             "een paar woorden werkt goed."
         )
         self.fields["password2"].label = _("Wachtwoord (nog een keer)")
+        say_what_is_missing(
+            self,
+            email=EMAIL_MISSING,
+            password1=_("Kies een wachtwoord."),
+            password2=_("Vul het wachtwoord nog een keer in."),
+        )
 
     def clean_display_name(self):
         return clean_display_name(self.cleaned_data["display_name"])
@@ -100,7 +122,7 @@ class SignupForm(PublicFormMixin, allauth_forms.SignupForm):
         if problem:
             self.add_error(None, problem)
         elif not self.errors and not SIGNUP_PER_CLIENT.hit(_client("account-signup")):
-            self.add_error(None, TOO_MANY_SIGNUPS)
+            self.add_error(None, ValidationError(TOO_MANY_SIGNUPS, code="too_many"))
         return cleaned_data
 
     def try_save(self, request):
@@ -118,12 +140,14 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["password"].label = _("Wachtwoord")
         if "remember" in self.fields:
             self.fields["remember"].label = _("Ingelogd blijven op dit apparaat")
+        say_what_is_missing(self, login=EMAIL_MISSING, password=PASSWORD_MISSING)
 
 
 class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("E-mailadres")
+        say_what_is_missing(self, email=EMAIL_MISSING)
 
     def clean_email(self):
         email = super().clean_email()
@@ -143,6 +167,7 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("E-mailadres")
+        say_what_is_missing(self, email=EMAIL_MISSING)
 
     def clean_email(self):
         email = super().clean_email()
@@ -163,3 +188,29 @@ class DisplayNameForm(forms.Form):
 
     def clean_display_name(self):
         return clean_display_name(self.cleaned_data["display_name"], exclude_user=self.user)
+
+
+CODE_MISSING = _("Vul de code uit de e-mail in.")
+
+
+class ReauthenticateForm(allauth_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        say_what_is_missing(self, password=PASSWORD_MISSING)
+
+
+class ConfirmLoginCodeForm(allauth_forms.ConfirmLoginCodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        say_what_is_missing(self, code=CODE_MISSING)
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        say_what_is_missing(
+            self,
+            oldpassword=_("Vul uw huidige wachtwoord in."),
+            password1=_("Kies een nieuw wachtwoord."),
+            password2=_("Vul het nieuwe wachtwoord nog een keer in."),
+        )

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
+from samenaanpak.core.http import post_only
 from samenaanpak.core.roles import is_staff_account
 
 from . import personal_data
@@ -41,6 +41,24 @@ def public_account_required(view):
     return wrapper
 
 
+def form_status(view):
+    """allauth answers a form with errors with 200; on this site a form with errors is 400 and a
+    limit 429 (`code="too_many"`), as every other form here (docs/architecture.md)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        if request.method == "POST" and response.status_code == 200 and form is not None:
+            errors = form.errors.as_data() if form.is_bound else {}
+            if errors:
+                codes = {error.code for field in errors.values() for error in field}
+                response.status_code = 429 if "too_many" in codes else 400
+        return response
+
+    return wrapper
+
+
 class SignupView(AllauthSignupView):
     """allauth's sign-up; two people who pick the same display name at the same instant get a
     message at the field, not an error page (the database's unique index decides)."""
@@ -54,7 +72,7 @@ class SignupView(AllauthSignupView):
             return self.form_invalid(form)
 
 
-signup = SignupView.as_view()
+signup = form_status(SignupView.as_view())
 
 
 def _overview(request, display_name_form=None, status=200):
@@ -76,12 +94,12 @@ def overview(request):
     return _overview(request)
 
 
-@require_POST
+@post_only(lambda request: reverse("account_overview") + "#mijn-gegevens")
 @public_account_required
 def display_name(request):
     form = DisplayNameForm(request.POST, user=request.user)
     if not form.is_valid():
-        return _overview(request, display_name_form=form)
+        return _overview(request, display_name_form=form, status=400)
     try:
         with transaction.atomic():
             Profile.objects.update_or_create(
@@ -89,7 +107,7 @@ def display_name(request):
             )
     except IntegrityError:  # taken at the same instant by someone else
         form.add_error("display_name", _("Deze schermnaam is al in gebruik. Kies een andere."))
-        return _overview(request, display_name_form=form)
+        return _overview(request, display_name_form=form, status=400)
     return redirect(reverse("account_overview") + "#mijn-gegevens")
 
 

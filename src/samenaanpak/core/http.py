@@ -1,6 +1,9 @@
 import ipaddress
+from functools import wraps
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 
 
 def client_address(request) -> str:
@@ -23,3 +26,23 @@ def client_address(request) -> str:
             return str(parsed.ipv4_mapped)
         return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return str(parsed)
+
+
+def post_only(where_the_form_is):
+    """For a URL that only a form posts to. A GET there is a person, not an attack: the login's
+    `next` after a session ran out, a reload, the back button, a bookmark. They go to the page
+    with the form (`where_the_form_is(request, *args, **kwargs)` gives its address) instead of
+    the empty 405 of `require_POST`, which a browser shows as a blank page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "POST":
+                return view(request, *args, **kwargs)
+            if request.method in ("GET", "HEAD"):
+                return redirect(where_the_form_is(request, *args, **kwargs))
+            return HttpResponseNotAllowed(["POST"])
+
+        return wrapper
+
+    return decorator

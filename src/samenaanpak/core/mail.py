@@ -81,6 +81,18 @@ def queue_email(
     return email
 
 
+def withdraw(to: str, purposes) -> int:
+    """Delete the mail of these purposes that still waits for this address (someone unsubscribed:
+    the outbox must not send what they just said no to). A mail a worker is sending at this very
+    moment may still arrive; its row is gone, and `_finish` copes with that."""
+    if not to:
+        return 0
+    deleted, _ = OutgoingEmail.objects.filter(
+        to__iexact=to, purpose__in=list(purposes), status=OutgoingEmail.Status.PENDING
+    ).delete()
+    return deleted
+
+
 def message_id(email: OutgoingEmail) -> str:
     """The same for every attempt at one outbox row (make_msgid would add a random part)."""
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
@@ -134,16 +146,16 @@ def _finish(email: OutgoingEmail, status: str, error: str = "") -> None:
     erase = email.erase_recipient_when_sent and email.status != OutgoingEmail.Status.PENDING
     if erase:
         email.to = ""
-    email.save(
-        update_fields=[
-            "attempts",
-            "status",
-            "last_error",
-            "claimed_until",
-            "sent_at",
-            "next_attempt_at",
-            "to",
-        ]
+    # An update, not save(): a row deleted meanwhile (an unsubscribe, an erased account) is no
+    # error that would stop the rest of the batch.
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        attempts=email.attempts,
+        status=email.status,
+        last_error=email.last_error,
+        claimed_until=email.claimed_until,
+        sent_at=email.sent_at,
+        next_attempt_at=email.next_attempt_at,
+        to=email.to,
     )
     if erase:
         checkpoint_wal()

@@ -13,7 +13,10 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from samenaanpak.core.mail import withdraw
+
 from .models import Delivery, Follow, Frequency, Notice, Subscriber, Topic
+from .sending import PURPOSE_DIGEST, PURPOSE_NOTICE
 
 
 def ensure_topic(obj, title: str, path: str = "") -> Topic:
@@ -61,6 +64,13 @@ def set_frequency(subscriber: Subscriber, frequency: str) -> None:
         subscriber.frequency = frequency
         if frequency == Frequency.NEVER:
             Delivery.objects.filter(subscriber=subscriber, sent_at__isnull=True).delete()
+            _withdraw_bulk_mail(subscriber)
+
+
+def _withdraw_bulk_mail(subscriber: Subscriber) -> None:
+    """Notices and digests already in the outbox (waiting for a mail server that is down) are
+    not sent after "no more mail": they are what the person just said no to."""
+    withdraw(subscriber.address, (PURPOSE_NOTICE, PURPOSE_DIGEST))
 
 
 def unsubscribe(subscriber: Subscriber) -> None:
@@ -70,6 +80,7 @@ def unsubscribe(subscriber: Subscriber) -> None:
     for). Either way the subscriber's link token is drawn anew, so every older link is dead."""
     with transaction.atomic():
         if subscriber.user_id is None:
+            _withdraw_bulk_mail(subscriber)
             subscriber.delete()
             return
         set_frequency(subscriber, Frequency.NEVER)

@@ -21,9 +21,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from samenaanpak.core import throttle
+from samenaanpak.core.http import post_only
 from samenaanpak.core.mail import queue_email
 
 from . import api, sending, tokens
@@ -107,6 +107,7 @@ def follow_by_email(request):
         )
     # Bound on every POST, an empty one too (`request.POST or None` would leave it unbound).
     form = FollowByEmailForm(request.POST if request.method == "POST" else None, topic=topic)
+    limited = False
     if request.method == "POST":
         if form.is_spam():
             return redirect("notifications:follow_sent")  # tell a bot nothing
@@ -131,13 +132,14 @@ def follow_by_email(request):
             )
             if outcome.refused:
                 form.add_error(None, outcome.refused)
+                limited = True
             else:
                 return redirect("notifications:follow_sent")
     return render(
         request,
         "notifications/follow_by_email.html",
         {"form": form, "topic": topic},
-        status=400 if form.errors else 200,
+        status=429 if limited else 400 if form.errors else 200,
     )
 
 
@@ -275,7 +277,12 @@ def unsubscribe(request, token):
 # --- With an account: the follow button, /account/meldingen/ ---------------------------------
 
 
-@require_POST
+def _topic_page(request, topic_id):
+    topic = Topic.objects.filter(pk=topic_id).first()
+    return f"{topic.path}#volgen" if topic is not None and topic.path else "/"
+
+
+@post_only(_topic_page)
 def follow_topic(request, topic_id):
     topic = get_object_or_404(Topic, pk=topic_id)
     back = _safe_next(request)
@@ -287,7 +294,7 @@ def follow_topic(request, topic_id):
     return redirect(back)
 
 
-@require_POST
+@post_only(_topic_page)
 def unfollow_topic(request, topic_id):
     topic = get_object_or_404(Topic, pk=topic_id)
     back = _safe_next(request)
@@ -375,7 +382,7 @@ def manage(request, token):
     return _preferences_page(request, subscriber, action_url=request.path, signed_in=False)
 
 
-@require_POST
+@post_only(lambda request: reverse("notifications:preferences"))
 def reconfirm_request(request):
     """An account whose address the mail server refused asks for a link to prove it works again.
     A service mail: queued whatever the rejection (that is the point)."""

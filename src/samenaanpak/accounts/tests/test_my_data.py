@@ -63,7 +63,7 @@ def test_display_name_can_be_changed_but_not_to_one_in_use(client):
     log_in(client, bert.email)
     response = client.post("/account/schermnaam/", {"display_name": " CARLA "})
     assert (
-        response.status_code == 200
+        response.status_code == 400  # a form with errors, as everywhere on the site
         and "Deze schermnaam is al in gebruik" in response.content.decode()
     )
     assert "Fout:" in response.content.decode()
@@ -74,6 +74,45 @@ def test_display_name_can_be_changed_but_not_to_one_in_use(client):
         "/account/schermnaam/", {"display_name": "bert b."}
     )  # own name, other case
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, error",
+    [
+        ("\u200b\u200b", "Vul een schermnaam in."),  # invisible
+        ("\ufeff \u2060", "Vul een schermnaam in."),
+        ("Carla\u200b", "Deze schermnaam is al in gebruik"),  # someone else's, disguised
+        ("\u202ealraC", "Deze schermnaam is al in gebruik"),  # a direction override
+    ],
+)
+def test_a_changed_display_name_cannot_be_invisible_or_a_disguised_copy(client, name, error):
+    """Found by attacking the account page: sign-up cleaned the name (the form kit), changing
+    it later did not, so a name could be invisible or another person's with a zero-width space."""
+    bert = make_resident()
+    make_resident("carla@example.org", "Carla")
+    make_resident("alrac@example.org", "alraC")
+    log_in(client, bert.email)
+    response = client.post("/account/schermnaam/", {"display_name": name})
+    assert response.status_code == 400 and error in response.content.decode()
+    assert Profile.objects.get(user=bert).display_name == "Bert"
+
+
+@pytest.mark.django_db
+def test_a_display_name_sent_after_the_session_ran_out_ends_on_the_account_page(client):
+    """Found by walking the site: the login's `next` is the form's POST-only address, so after
+    signing in the browser showed an empty 405 page."""
+    bert = make_resident()
+    response = client.post("/account/schermnaam/", {"display_name": "Bert B."})
+    assert response.status_code == 302 and "/account/inloggen/" in response["Location"]
+    next_url = response["Location"].split("next=")[1].replace("%2F", "/")
+    assert next_url == "/account/schermnaam/"
+    log_in(client, bert.email)
+    response = client.get(next_url)  # where the login sends the browser
+    assert response.status_code == 302
+    assert response["Location"] == "/account/#mijn-gegevens"
+    assert client.get(response["Location"]).status_code == 200
+    assert client.put(next_url).status_code == 405
 
 
 @pytest.mark.django_db

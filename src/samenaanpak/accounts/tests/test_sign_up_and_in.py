@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from samenaanpak.accounts.models import Profile
 from samenaanpak.core.models import OutgoingEmail
 
-from .conftest import PASSWORD, code_in, log_in, run_worker, sign_up
+from .conftest import PASSWORD, code_in, log_in, run_worker, sign_up, started
 
 User = get_user_model()
 
@@ -54,7 +54,7 @@ def test_sign_up_mails_a_code_through_the_outbox_then_sign_in_by_code(client, sm
     code = code_in(smtp.inbox.messages[-1])
     assert "Vul uw inlogcode in" in client.get(response["Location"]).content.decode()
     response = client.post("/account/inloggen/code/invullen/", {"code": "000000"})
-    assert response.status_code == 200 and "Fout:" in response.content.decode()
+    assert response.status_code == 400 and "Fout:" in response.content.decode()
     response = client.post("/account/inloggen/code/invullen/", {"code": code})
     assert response.status_code == 302 and signed_in_as(client) == str(user.pk)
     page = client.get("/account/").content.decode()
@@ -67,7 +67,7 @@ def test_sign_up_errors_keep_what_was_typed_and_say_it_in_dutch(client, resident
         client, email="anna@", display_name="bert", password2="iets-anders-dan-eerst"
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400  # a form with errors, as every form on the site
     assert re.search(r"<title>\s*Fout:", page)
     assert 'class="utrecht-alert utrecht-alert--error sa-error-summary"' in page
     assert "Deze schermnaam is al in gebruik" in page  # "bert" = "Bert", case ignored
@@ -76,6 +76,50 @@ def test_sign_up_errors_keep_what_was_typed_and_say_it_in_dutch(client, resident
 
     response = sign_up(client, email="anna@example.org", display_name="anna@example.org")
     assert "Een schermnaam mag geen e-mailadres zijn" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_empty_account_forms_say_which_field_is_missing_in_the_summary(client):
+    """Found by walking the site on a phone: an empty sign-up listed "Dit is een verplicht
+    veld." three times in the error summary, without saying which fields."""
+    response = client.post(
+        "/account/aanmelden/", {"started": started(client, "/account/aanmelden/")}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Dit is een verplicht veld" not in page
+    for message in ("Vul uw e-mailadres in.", "Vul een schermnaam in.", "Kies een wachtwoord."):
+        assert message in page
+    assert "Vul het wachtwoord nog een keer in." in page
+    for url, messages in (
+        ("/account/inloggen/", ("Vul uw e-mailadres in.", "Vul uw wachtwoord in.")),
+        ("/account/inloggen/code/", ("Vul uw e-mailadres in.",)),
+        ("/account/wachtwoord-vergeten/", ("Vul uw e-mailadres in.",)),
+    ):
+        response = client.post(url, {})
+        page = response.content.decode()
+        assert response.status_code == 400, url
+        assert "Dit is een verplicht veld" not in page, url
+        assert all(message in page for message in messages), url
+
+
+@pytest.mark.django_db
+def test_empty_forms_of_a_signed_in_resident_say_what_is_missing(client, resident):
+    """Found by walking "delete my account": the password check before it said only "Dit is
+    een verplicht veld." in the error summary."""
+    log_in(client, resident.email)
+    for url, messages in (
+        ("/account/bevestigen/", ("Vul uw wachtwoord in.",)),
+        (
+            "/account/wachtwoord/",
+            ("Vul uw huidige wachtwoord in.", "Kies een nieuw wachtwoord."),
+        ),
+    ):
+        response = client.post(url, {})
+        page = response.content.decode()
+        assert response.status_code == 400, url
+        assert "Dit is een verplicht veld" not in page, url
+        assert all(message in page for message in messages), url
 
 
 @pytest.mark.django_db
@@ -112,7 +156,7 @@ def test_sign_up_with_a_known_address_creates_nothing_and_tells_the_owner_by_mai
 @pytest.mark.django_db
 def test_password_login_and_a_wrong_password(client, resident):
     response = log_in(client, resident.email, "fout-wachtwoord-1234")
-    assert response.status_code == 200 and signed_in_as(client) is None
+    assert response.status_code == 400 and signed_in_as(client) is None
     assert "Fout:" in response.content.decode()
     response = log_in(client, resident.email)
     assert response.status_code == 302 and response["Location"] == "/account/"

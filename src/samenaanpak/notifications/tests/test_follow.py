@@ -89,6 +89,17 @@ def test_an_empty_post_is_an_error_on_the_page_not_a_500(client):
     assert not Subscriber.objects.exists()
 
 
+def test_a_visitor_over_the_follow_limit_gets_429_with_the_text_kept(client, settings):
+    settings.NOTIFICATION_FOLLOW_CLIENT_HOURLY_LIMIT = 2
+    topic = TopicFactory()
+    for n in range(2):
+        assert sign_up(client, topic, f"ouder{n}@example.org").status_code == 302
+    response = sign_up(client, topic, "ouder9@example.org")
+    page = response.content.decode()
+    assert response.status_code == 429  # a limit, as elsewhere on the site; not a form error
+    assert "Probeer het over een uur opnieuw" in page and 'value="ouder9@example.org"' in page
+
+
 def test_repeated_sign_ups_do_not_flood_the_address(client, settings):
     settings.NOTIFICATION_OPTIN_ADDRESS_DAILY_LIMIT = 3
     topics = [TopicFactory() for _ in range(6)]
@@ -228,7 +239,12 @@ def test_follow_and_unfollow_buttons_for_an_account(client):
         f"/volgen/onderwerp/{topic.pk}/stoppen/", {"next": "https://evil.example/"}
     )
     assert response["Location"] == "/" and not Follow.objects.exists()
-    assert client.get(f"/volgen/onderwerp/{topic.pk}/").status_code == 405
+    # A GET (the login's `next`, a reload) goes to the page with the button, not a blank 405.
+    for url in (f"/volgen/onderwerp/{topic.pk}/", f"/volgen/onderwerp/{topic.pk}/stoppen/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == f"{topic.path}#volgen"
+    assert client.get("/account/meldingen/adres/")["Location"] == "/account/meldingen/"
+    assert client.get("/volgen/onderwerp/999999/")["Location"] == "/"
 
 
 def test_an_anonymous_follow_post_goes_to_the_email_page(client):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from samenaanpak.core import mail
 from samenaanpak.core.models import OutgoingEmail
 from samenaanpak.core.tests.factories import UserFactory
-from samenaanpak.notifications import api, sending
+from samenaanpak.notifications import api, sending, tokens
 from samenaanpak.notifications.models import Delivery, Frequency, Subscriber
 
 from .factories import EmailSubscriberFactory, TopicFactory, follow_confirmed
@@ -149,3 +149,52 @@ def test_the_account_confirms_its_address_anew_from_the_settings_page(client):
     assert Subscriber.objects.get(user=user).rejected_at is None
     again = client.post(link)
     assert again.status_code == 404 and "al gebruikt" in again.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_waiting_for_a_down_server_is_not_sent_after_unsubscribing(smtp, db_tasks):
+    """Found by walking the site: with the mail server down, notices waited in the outbox; the
+    reader unsubscribed ("U krijgt geen e-mail meer van ons") and, once the server was back,
+    still got every one of them. Now the waiting bulk mail goes with the "no"."""
+    topic = TopicFactory()
+    leaving = EmailSubscriberFactory(frequency=Frequency.IMMEDIATE)
+    staying = EmailSubscriberFactory(frequency=Frequency.IMMEDIATE)
+    user = UserFactory()
+    api.follow(topic, user)
+    api.set_frequency(api.subscriber_for(user), Frequency.IMMEDIATE)
+    for subscriber in (leaving, staying):
+        follow_confirmed(subscriber, topic)
+    smtp.stop()
+    for title in ("Eerste", "Tweede"):
+        notice(topic, title)
+    run_worker()
+    assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).count() == 6
+    api.send_service_mail(user, "Antwoord op uw idee", "Tekst")  # not bulk: it stays
+
+    for subscriber in (leaving, Subscriber.objects.get(user=user)):
+        url = f"/volgen/afmelden/{tokens.sign_subscriber(subscriber, tokens.UNSUBSCRIBE)}/"
+        assert Client(enforce_csrf_checks=True).post(url).status_code == 200
+
+    smtp.start()
+    due_now()
+    mail.retry_due()
+    run_worker()
+    received = sorted((m["To"], m["Subject"]) for m in smtp.inbox.messages)
+    assert received == [
+        (user.email, "Antwoord op uw idee"),
+        (staying.email, "Eerste"),
+        (staying.email, "Tweede"),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_deleted_while_its_batch_is_sent_does_not_stop_the_batch(
+    smtp, db_tasks, monkeypatch
+):
+    for number in range(3):
+        mail.queue_email(to=f"lezer{number}@example.org", subject="S", body="B", purpose="x")
+    claimed = mail._claim(timezone.now())
+    OutgoingEmail.objects.filter(pk=claimed[0].pk).delete()  # an erased account, meanwhile
+    monkeypatch.setattr(mail, "_claim", lambda now: claimed)  # the batch as it was claimed
+    assert mail.send_batch() == (3, 0)
+    assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 2
