@@ -115,7 +115,7 @@ def idea_list(request, page):
 
 def _idea_or_404(pk, user):
     idea = (
-        Idea.objects.select_related("think_tank", "goal", "author__profile", "state")
+        Idea.objects.select_related("think_tank", "goal", "author__profile", "state", "topic")
         .filter(pk=pk)
         .first()
     )

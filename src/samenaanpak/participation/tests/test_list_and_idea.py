@@ -11,7 +11,7 @@ from django.utils import timezone
 from samenaanpak.plan.models import Action, Goal, ThinkTankPage
 
 from ..models import Comment, Idea, IdeasPage
-from ..services import add_comment, hide_comment
+from ..services import add_comment, hide_comment, open_topic
 from ..status import CommentStatus, IdeaStatus
 from .factories import public_account, public_idea
 
@@ -116,6 +116,7 @@ def test_list_query_count_is_flat_from_10_to_1000_ideas(client, nijkerk, query):
 
 def test_idea_page_query_count_is_flat(client, nijkerk):
     idea = public_idea(public_account())
+    open_topic(idea)  # the follow button reads the topic (select_related: no query)
     action = Action.objects.filter(is_example=True).first()
     idea.actions.add(action)
     commenter = public_account()
@@ -131,6 +132,45 @@ def test_idea_page_query_count_is_flat(client, nijkerk):
         response = client.get(f"/denk-mee/{idea.pk}/")
     assert response.status_code == 200 and "Antwoord 29" in _html(response)
     assert len(large) == len(small) <= 15, [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_a_placed_idea_can_be_followed_from_its_page(client, nijkerk):
+    """The issue's "follow an idea": a visitor gets the link to the email form (no form, no CSRF
+    token: the page stays cacheable), the author sees that they follow it, another resident
+    follows it with the button."""
+    from samenaanpak.notifications.models import Follow
+
+    author = public_account("Auteur")
+    idea = public_idea(author, title="Een idee om te volgen")
+    open_topic(idea)  # as placing it does
+    idea.refresh_from_db()
+    path = f"/denk-mee/{idea.pk}/"
+
+    response = client.get(path)
+    html = _html(response)
+    assert '<div class="sa-follow" id="volgen">' in html and "/volgen/?onderwerp=" in html
+    assert not response.cookies and "csrfmiddlewaretoken" not in html
+
+    client.force_login(author)
+    assert "U volgt dit." in _html(client.get(path))
+
+    reader = public_account("Lezer")
+    client.force_login(reader)
+    html = _html(client.get(path))
+    assert "U volgt dit." not in html and f'action="/volgen/onderwerp/{idea.topic_id}/"' in html
+    response = client.post(f"/volgen/onderwerp/{idea.topic_id}/", {"next": path + "#volgen"})
+    assert response.status_code == 302 and response["Location"] == path + "#volgen"
+    assert Follow.objects.filter(topic=idea.topic, subscriber__user=reader).exists()
+    assert "U volgt dit." in _html(client.get(path))
+
+
+def test_waiting_and_example_ideas_have_no_follow_button(client, nijkerk):
+    example = Idea.objects.filter(is_example=True).first()
+    assert 'class="sa-follow"' not in _html(client.get(f"/denk-mee/{example.pk}/"))
+    author = public_account(established=False)
+    waiting = public_idea(author, status=IdeaStatus.WAITING)
+    client.force_login(author)
+    assert 'class="sa-follow"' not in _html(client.get(f"/denk-mee/{waiting.pk}/"))
 
 
 def test_idea_page_shows_answer_history_actions_and_comments(client, nijkerk):
