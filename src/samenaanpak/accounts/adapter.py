@@ -78,6 +78,24 @@ def staff_refused_error() -> ValidationError:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth's Dutch translation says "jou" and "je"; this site says "u" (and says what to do).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": _(
+            "Het e-mailadres of het wachtwoord klopt niet. Controleer ze, of log in met een code "
+            "per e-mail."
+        ),
+        "enter_current_password": _("Vul uw huidige wachtwoord in."),
+        "incorrect_code": _(
+            "Deze code klopt niet of is verlopen. Controleer de cijfers in de nieuwste e-mail."
+        ),
+        "incorrect_password": _("Dit wachtwoord klopt niet."),
+        "invalid_or_expired_key": _("Deze link klopt niet of is verlopen. Vraag een nieuwe aan."),
+        "invalid_password_reset": _(
+            "Deze link om uw wachtwoord te herstellen klopt niet of is verlopen. Vraag een nieuwe aan."
+        ),
+    }
+
     # --- who is asking ---------------------------------------------------------------------------
     def get_client_ip(self, request) -> str:
         return client_address(request)

@@ -55,6 +55,7 @@ def test_sign_up_mails_a_code_through_the_outbox_then_sign_in_by_code(client, sm
     assert "Vul uw inlogcode in" in client.get(response["Location"]).content.decode()
     response = client.post("/account/inloggen/code/invullen/", {"code": "000000"})
     assert response.status_code == 400 and "Fout:" in response.content.decode()
+    assert "Deze code klopt niet of is verlopen" in response.content.decode()
     response = client.post("/account/inloggen/code/invullen/", {"code": code})
     assert response.status_code == 302 and signed_in_as(client) == str(user.pk)
     page = client.get("/account/").content.decode()
@@ -157,6 +158,11 @@ def test_sign_up_with_a_known_address_creates_nothing_and_tells_the_owner_by_mai
 def test_password_login_and_a_wrong_password(client, resident):
     response = log_in(client, resident.email, "fout-wachtwoord-1234")
     assert response.status_code == 400 and signed_in_as(client) is None
+    page = response.content.decode()
+    assert "Het e-mailadres of het wachtwoord klopt niet" in page  # formal: "u", never "jou"
+    assert " jou " not in page
+    unknown = log_in(client, "niemand@example.org", "fout-wachtwoord-1234")
+    assert "Het e-mailadres of het wachtwoord klopt niet" in unknown.content.decode()
     assert "Fout:" in response.content.decode()
     response = log_in(client, resident.email)
     assert response.status_code == 302 and response["Location"] == "/account/"
