@@ -100,3 +100,29 @@ def test_moderator_publishes_and_think_tank_answers_with_an_action(
     assert idea.status == IdeaStatus.ADOPTED and list(idea.actions.all()) == [action]
     assert OutgoingEmail.objects.filter(to="bewoner@example.org").count() == 2  # placed, answered
     context.close()
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_moderator_reads_the_whole_title_and_where_they_are(site, browser, axe):
+    """Walked on a phone: the idea's title sat in Wagtail's panel header, which never wraps, so a
+    long title ran off the screen (a moderator decided without reading it); the header said
+    "Home" instead of "Moderatie"."""
+    _staff("moderator", "Moderator")
+    idea = _waiting_idea()
+    idea.title = "Een vaste avond in de bibliotheek waar ouders elkaar ontmoeten en vragen stellen"
+    idea.save()
+
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    enrol(page, site.url + "/beheer/denk-mee/moderatie/", "moderator")
+    page.goto(site.url + "/beheer/denk-mee/moderatie/")
+    page.wait_for_load_state("networkidle")
+    heading = page.get_by_role("heading", name=idea.title)
+    expect(heading).to_be_visible()
+    box = heading.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    expect(page.locator("[data-w-breadcrumbs]")).to_contain_text("Moderatie")
+    assert axe(page) == []
+    context.close()
