@@ -14,6 +14,15 @@ def admin_path() -> str:
     return "/" + os.environ.get("ADMIN_PATH", "beheer").strip("/") + "/"
 
 
+SERVER_LINE = "server {{UPSTREAM}} max_fails=1 fail_timeout=10s;"
+
+
+def _servers(upstream: str) -> str:
+    """'a:1,b:2' -> the template's `server` line once for each app server."""
+    addresses = [u.strip() for u in upstream.split(",") if u.strip()]
+    return "\n    ".join(SERVER_LINE.replace("{{UPSTREAM}}", a) for a in addresses)
+
+
 def write(directory: Path, *, port: int, upstream: str, server: str | None = None) -> Path:
     """nginx.conf in `directory` (also its prefix: pid, temp files, cache; nginx's workers must be
     able to enter it). `server` replaces the shipped site (the bench's static file server). nginx
@@ -26,7 +35,7 @@ def write(directory: Path, *, port: int, upstream: str, server: str | None = Non
             (DEPLOY / "nginx-site.conf.template")
             .read_text()
             .replace("{{PORT}}", str(port))
-            .replace("{{UPSTREAM}}", upstream)
+            .replace(SERVER_LINE, _servers(upstream))
             .replace("{{CACHE_DIR}}", str(directory / "cache"))
             .replace("{{ERROR_PAGES}}", str(DEPLOY / "error-pages"))
             .replace("{{ADMIN_PATH}}", admin_path())
