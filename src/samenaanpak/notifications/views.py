@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from samenaanpak.core import throttle
 from samenaanpak.core.http import post_only
 from samenaanpak.core.mail import queue_email
+from samenaanpak.core.public_forms import submit
 
 from . import api, sending, tokens
 from .forms import FollowByEmailForm, FrequencyForm
@@ -107,39 +108,27 @@ def follow_by_email(request):
         )
     # Bound on every POST, an empty one too (`request.POST or None` would leave it unbound).
     form = FollowByEmailForm(request.POST if request.method == "POST" else None, topic=topic)
-    limited = False
+    status = 200
     if request.method == "POST":
-        if form.is_spam():
-            return redirect("notifications:follow_sent")  # tell a bot nothing
-        problem_text = form.start_problem()
-        if problem_text:
-            form.add_error(None, problem_text)
-        elif not form.is_valid():
-            pass
-        elif form.already_sent():
-            return redirect("notifications:follow_sent")
-        else:
 
-            def over_limits():
-                if PER_CLIENT.hit(throttle.client_id(request, "follow")) and ALL_CLIENTS.hit():
-                    return None
-                return _(
-                    "Er zijn het afgelopen uur veel aanmeldingen verstuurd. Probeer het over een uur opnieuw."
-                )
-
-            outcome = form.store_once(
-                lambda: _sign_up(form, topic, request.get_full_path()), over_limits=over_limits
+        def over_limits():
+            if PER_CLIENT.hit(throttle.client_id(request, "follow")) and ALL_CLIENTS.hit():
+                return None
+            return _(
+                "Er zijn het afgelopen uur veel aanmeldingen verstuurd. Probeer het over een uur opnieuw."
             )
-            if outcome.refused:
-                form.add_error(None, outcome.refused)
-                limited = True
-            else:
-                return redirect("notifications:follow_sent")
+
+        sent = submit(
+            form, lambda: _sign_up(form, topic, request.get_full_path()), over_limits=over_limits
+        )
+        if sent.spam or sent.stored:  # a bot is told nothing either
+            return redirect("notifications:follow_sent")
+        status = sent.status
     return render(
         request,
         "notifications/follow_by_email.html",
         {"form": form, "topic": topic},
-        status=429 if limited else 400 if form.errors else 200,
+        status=status,
     )
 
 

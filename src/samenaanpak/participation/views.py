@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from wagtail.models import Site
 
 from samenaanpak.core import throttle
+from samenaanpak.core.public_forms import submit
 
 from . import services
 from .filters import IdeaFilter
@@ -265,35 +266,24 @@ def comment_view(request, page, pk):
     if not has_profile(user):
         form = None
     elif request.method == "POST":
-        if form.is_spam():
-            return redirect(idea_url)
-        problem = form.start_problem()
-        if problem:
-            form.add_error(None, problem)
-        elif form.is_valid():
-            if form.already_sent():
-                return redirect(idea_url + "#reacties")
-            outcome = form.store_once(
-                lambda: services.add_comment(idea, user, form.cleaned_data["text"], parent),
-                over_limits=lambda: _over_limits(
-                    request,
-                    user,
-                    COMMENTS_PER_ACCOUNT,
-                    COMMENTS_PER_CLIENT,
-                    _(
-                        "U heeft het afgelopen uur al veel reacties geplaatst. Probeer het later opnieuw."
-                    ),
+        sent = submit(
+            form,
+            lambda: services.add_comment(idea, user, form.cleaned_data["text"], parent),
+            over_limits=lambda: _over_limits(
+                request,
+                user,
+                COMMENTS_PER_ACCOUNT,
+                COMMENTS_PER_CLIENT,
+                _(
+                    "U heeft het afgelopen uur al veel reacties geplaatst. Probeer het later opnieuw."
                 ),
-            )
-            if outcome.refused:
-                form.add_error(None, outcome.refused)
-                status = 429
-            elif outcome.repeat:
-                return redirect(idea_url + "#reacties")
-            else:
-                return redirect(f"{idea_url}#reactie-{outcome.record.pk}")
-        if form.errors and status == 200:
-            status = 400
+            ),
+        )
+        if sent.spam or sent.repeat:
+            return redirect(idea_url + ("#reacties" if sent.repeat else ""))
+        if sent.record is not None:
+            return redirect(f"{idea_url}#reactie-{sent.record.pk}")
+        status = sent.status
     response = page.render(
         request,
         template="participation/comment_form.html",
@@ -330,39 +320,30 @@ def report_view(request, page, pk):
         problem = _("U heeft deze reactie al gemeld. Een moderator bekijkt hem.")
         status = 409 if request.method == "POST" else 200
     elif request.method == "POST":
-        if form.is_spam():
-            return redirect(idea_url)
-        start = form.start_problem()
-        if start:
-            form.add_error(None, start)
-        elif form.is_valid() and not form.already_sent():
 
-            def save():
-                return services.report_comment(
-                    comment, user, form.cleaned_data["reason"], form.cleaned_data["note"]
-                )
+        def save():
+            return services.report_comment(
+                comment, user, form.cleaned_data["reason"], form.cleaned_data["note"]
+            )
 
-            try:
-                outcome = form.store_once(
-                    save,
-                    over_limits=lambda: (
-                        None
-                        if REPORTS_PER_ACCOUNT.hit(f"user:{user.pk}")
-                        else _("U heeft het afgelopen uur al veel meldingen gedaan.")
-                    ),
-                )
-            except services.Refused as refused:
-                problem, status = refused.message, 409
-            else:
-                if outcome.refused:
-                    form.add_error(None, outcome.refused)
-                    status = 429
-                else:
-                    done = True
-        elif form.is_valid():
-            done = True  # the same report again (a double click)
-        if form.errors and status == 200:
-            status = 400
+        try:
+            sent = submit(
+                form,
+                save,
+                over_limits=lambda: (
+                    None
+                    if REPORTS_PER_ACCOUNT.hit(f"user:{user.pk}")
+                    else _("U heeft het afgelopen uur al veel meldingen gedaan.")
+                ),
+            )
+        except services.Refused as refused:
+            problem, status = refused.message, 409
+        else:
+            if sent.spam:
+                return redirect(idea_url)
+            done = sent.stored  # a repeat is the same report again (a double click)
+            if not done:
+                status = sent.status
     response = page.render(
         request,
         template="participation/report_form.html",
@@ -393,42 +374,35 @@ def new_idea(request, page):
     )
     status = 200
     if form is not None and request.method == "POST":
-        if form.is_spam():
-            return redirect(base)
-        problem = form.start_problem()
-        if problem:
-            form.add_error(None, problem)
-        elif form.is_valid():
-            if form.already_sent():
-                return _to_stored(page, base, form)
+
+        def save():
             data = form.cleaned_data
-            outcome = form.store_once(
-                lambda: services.submit_idea(
-                    author=user,
-                    think_tank=data["think_tank"],
-                    goal=data.get("goal"),
-                    title=data["title"],
-                    text=data["text"],
-                ),
-                over_limits=lambda: _over_limits(
-                    request,
-                    user,
-                    IDEAS_PER_ACCOUNT,
-                    IDEAS_PER_CLIENT,
-                    _(
-                        "U heeft het afgelopen uur al veel ideeën gegeven. Probeer het later opnieuw."
-                    ),
-                ),
+            return services.submit_idea(
+                author=user,
+                think_tank=data["think_tank"],
+                goal=data.get("goal"),
+                title=data["title"],
+                text=data["text"],
             )
-            if outcome.refused:
-                form.add_error(None, outcome.refused)
-                status = 429
-            elif outcome.repeat:
-                return _to_stored(page, base, form)
-            else:
-                return redirect(base + page.reverse_subpage("idea", args=(outcome.record.pk,)))
-        if form.errors and status == 200:
-            status = 400
+
+        sent = submit(
+            form,
+            save,
+            over_limits=lambda: _over_limits(
+                request,
+                user,
+                IDEAS_PER_ACCOUNT,
+                IDEAS_PER_CLIENT,
+                _("U heeft het afgelopen uur al veel ideeën gegeven. Probeer het later opnieuw."),
+            ),
+        )
+        if sent.spam:
+            return redirect(base)
+        if sent.repeat:
+            return _to_stored(page, base, form)
+        if sent.record is not None:
+            return redirect(base + page.reverse_subpage("idea", args=(sent.record.pk,)))
+        status = sent.status
     response = page.render(
         request,
         template="participation/new_idea.html",
