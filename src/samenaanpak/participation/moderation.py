@@ -21,6 +21,7 @@ from samenaanpak.core.history import TransitionError, record_status
 from samenaanpak.core.mail import queue_email
 from samenaanpak.notifications import api as notifications
 
+from . import services
 from .models import Comment, CommentReport, Idea
 from .status import CommentStatus, IdeaStatus, ReportReason
 from .urls import absolute, idea_path
@@ -104,6 +105,7 @@ def restore_comment(comment: Comment, moderator, *, expected=None) -> None:
     with transaction.atomic():
         _expect(comment, expected)
         record_status(comment, CommentStatus.VISIBLE, author=moderator)
+        services.recount_comments(comment.idea_id)
         _handle_reports(comment)
 
 
@@ -114,6 +116,7 @@ def remove_comment(comment: Comment, moderator, reason: str, *, expected=None) -
     with transaction.atomic():
         _expect(comment, expected)
         record_status(comment, CommentStatus.REMOVED, author=moderator, reason=reason)
+        services.recount_comments(comment.idea_id)
         _handle_reports(comment)
         path = idea_path(comment.idea)
         notifications.send_service_mail(

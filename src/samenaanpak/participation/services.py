@@ -8,7 +8,8 @@ the views show it, nothing is stored. Moderation (publish, reject, restore, remo
 from collections import Counter
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -132,8 +133,21 @@ def add_comment(idea, author, text, parent=None) -> Comment:
     with transaction.atomic():
         comment = Comment.objects.create(idea=idea, author=author, text=text, parent=parent)
         record_status(comment, CommentStatus.VISIBLE, author=author)
-        Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+        recount_comments(idea.pk)
     return comment
+
+
+def recount_comments(idea_id) -> None:
+    """The idea's shown number of reactions: its visible comments, counted again in the same
+    transaction as every status step of a comment (added, hidden, restored, removed)."""
+    visible = (
+        Comment.objects.filter(idea=OuterRef("pk"), status=CommentStatus.VISIBLE)
+        .order_by()
+        .values("idea")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Idea.objects.filter(pk=idea_id).update(comment_count=Coalesce(Subquery(visible), 0))
 
 
 def report_comment(comment, reporter, reason, note="") -> CommentReport:
@@ -174,6 +188,7 @@ def report_comment(comment, reporter, reason, note="") -> CommentReport:
 def hide_comment(comment, reason, author=None):
     """Hide pending review and tell the comment's author, with the standard reason."""
     record_status(comment, CommentStatus.HIDDEN, reason=reason, author=author)
+    recount_comments(comment.idea_id)
     if comment.author is not None:
         from .urls import idea_url
 

@@ -218,3 +218,29 @@ def test_the_queue_costs_the_same_queries_for_few_and_many_items(client, moderat
     few = count()
     add(10)
     assert count() == few
+
+
+@pytest.mark.django_db
+def test_the_number_of_reactions_counts_only_visible_comments(client, moderator):
+    from samenaanpak.participation import services
+    from samenaanpak.participation.models import Idea
+
+    author = public_account("schrijver", established=True)
+    on = idea(author, status=IdeaStatus.RECEIVED)
+    services.add_comment(on, author, "Goed idee.")
+    nasty = services.add_comment(on, author, "Een nare reactie.")
+
+    def count():
+        return Idea.objects.get(pk=on.pk).comment_count
+
+    assert count() == 2
+    for name in ("een", "twee", "drie")[: services.HIDE_AFTER_REPORTS]:
+        services.report_comment(nasty, public_account(name, established=True), "kwetsend")
+    nasty.refresh_from_db()
+    assert nasty.status == CommentStatus.HIDDEN and count() == 1
+    assert _decide_comment(client, nasty, "terugzetten").status_code == 302
+    assert count() == 2
+    services.report_comment(nasty, moderator, "kwetsend")  # a moderator's report hides at once
+    assert count() == 1
+    assert _decide_comment(client, nasty, "verwijderen", "kwetsend").status_code == 302
+    assert count() == 1
