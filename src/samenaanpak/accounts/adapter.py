@@ -9,6 +9,7 @@
 - The client address comes from core.http (the trusted proxy header) and is never stored."""
 
 import hashlib
+import logging
 import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -30,8 +31,13 @@ from samenaanpak.core.roles import is_staff_account
 
 from .models import Profile
 
+logger = logging.getLogger(__name__)
+
 MAIL_PURPOSE = "account"
 MAIL_PER_ADDRESS = throttle.Limit("account-mail-address", "ACCOUNT_MAIL_ADDRESS_HOURLY_LIMIT")
+# All account mails together: a script on many addresses (a botnet) cannot turn the site into a
+# mail cannon that ruins the sender's reputation; residents then get no mail for a while.
+ALL_MAIL = throttle.Limit("account-mail-all", "ACCOUNT_MAIL_HOURLY_CAP")
 STAFF_MAIL = "accounts/email/staff_refused"
 
 # allauth's messages that the next page already says itself, or that would wait in a cookie for a
@@ -141,6 +147,9 @@ class AccountAdapter(DefaultAccountAdapter):
             template_prefix, context = STAFF_MAIL, {"admin_url": admin_url()}
         if not MAIL_PER_ADDRESS.hit(address_key(email)):
             return  # the page already said "if the address is known, a mail is on its way"
+        if not ALL_MAIL.hit():
+            logger.warning("account mails over ACCOUNT_MAIL_HOURLY_CAP: not sent")
+            return
         request = globals_request()
         context = {
             "request": request,

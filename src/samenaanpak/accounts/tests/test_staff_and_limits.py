@@ -182,6 +182,15 @@ def test_no_address_gets_more_than_the_hourly_account_mails(client, settings):
 
 
 @pytest.mark.django_db
+def test_account_mails_to_all_addresses_together_stop_at_the_hourly_cap(client, settings):
+    settings.ACCOUNT_MAIL_HOURLY_CAP = 3
+    for number in range(5):
+        client.post("/account/inloggen/code/", {"email": f"bot{number}@example.org"})
+        client.cookies.clear()
+    assert OutgoingEmail.objects.count() == 3
+
+
+@pytest.mark.django_db
 def test_five_wrong_passwords_lock_the_client_with_the_dutch_429_page(client):
     resident = make_resident()
     for _ in range(5):
