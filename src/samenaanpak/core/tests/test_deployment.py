@@ -266,3 +266,27 @@ def test_the_overlays_secret_is_an_example_with_placeholders_only(overlay):
         assert "CHANGE-ME" in base64.b64decode(value).decode(), key
     example = (KUBERNETES / "overlays" / "example" / "secrets.example.env").read_text()
     assert example.startswith("# EXAMPLE ONLY")
+
+
+def test_the_upgrades_first_step_applies_the_job_and_what_it_needs_but_no_deployment(overlay):
+    """docs/deployment.md "Upgrade": `kubectl apply -l 'app.kubernetes.io/component notin
+    (web,worker,scheduler)'` (a resource without the label matches too)."""
+    first = {
+        (
+            d["kind"],
+            d["metadata"]["name"].rsplit("-", 1)[0]
+            if d["kind"] in ("ConfigMap", "Secret")
+            else d["metadata"]["name"],
+        )
+        for d in overlay
+        if d["metadata"].get("labels", {}).get("app.kubernetes.io/component")
+        not in ("web", "worker", "scheduler")
+    }
+    assert {
+        ("Namespace", "samenaanpak-nijkerk"),
+        ("ServiceAccount", "samenaanpak"),
+        ("ConfigMap", "samenaanpak-config"),
+        ("Secret", "samenaanpak-secrets"),
+        ("Job", "samenaanpak-migrate"),
+    } <= first
+    assert not {kind for kind, _ in first} & {"Deployment", "Ingress", "Service"}
