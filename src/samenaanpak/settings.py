@@ -183,12 +183,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (never process-local memory: the login throttle must count across web workers)
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # django-redis rather than Django's own backend: a Redis that is down or unreachable is a
+    # cache miss (IGNORE_EXCEPTIONS), not a 500 on every page; the site serves uncached and
+    # /gezond/ reports the cache as "fout". Short timeouts keep a black-holed Redis from
+    # holding each request.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Sites (or parallel test runs) sharing one Redis database keep apart by prefix.
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+            },
         }
     }
 else:
