@@ -5,7 +5,7 @@ UV ?= uv
 PY := $(UV) run --frozen python
 PORT ?= 8000
 
-.PHONY: run dev test lint format serve admin install db messages compile-messages bench chaos clean
+.PHONY: run dev test lint format serve admin install db messages compile-messages bench chaos cluster-test clean
 
 ## install: Python packages (uv, from uv.lock) and the CSS packages (npm, from package-lock.json)
 install: .venv/.installed node_modules/.installed src/samenaanpak/static/vendor/utrecht-components.css
@@ -104,6 +104,13 @@ bench: install
 ## needs PostgreSQL on 127.0.0.1 and nginx)
 chaos: install
 	$(PY) bench/chaos.py
+
+## cluster-test: the site as a small cluster in network namespaces (PostgreSQL, Redis, nginx, two web
+## nodes, two workers, two schedulers, each running the image's entrypoint), under load, with a web
+## node and a worker killed; prints what was stored and mailed (bench/cluster.py). Needs root; slow,
+## so not part of `make test`. CLUSTER_ARGS=--no-image runs the nodes from this checkout's .venv.
+cluster-test: install
+	$(PY) bench/cluster.py $(CLUSTER_ARGS)
 
 clean:
 	rm -rf var/static var/cache
