@@ -46,6 +46,7 @@ Everything it made (namespaces, mounts, processes, the image mount, the temporar
 removed on exit, also after a failure or Ctrl-C."""
 
 import argparse
+import asyncio
 import collections
 import contextlib
 import email
@@ -465,10 +466,23 @@ def wait_for(condition, timeout: float, process: Process | None = None) -> None:
 
 
 class Inbox:
-    """aiosmtpd handler: every message as it arrived (Message-ID, recipients, subject)."""
+    """aiosmtpd handler: every message as it arrived (Message-ID, recipients, subject).
+
+    `hold_peer`: a sender's address whose conversations wait at RCPT (nothing accepted yet) until
+    it is set back to None; `holding` is set once one waits. So worker1 is killed in the middle
+    of sending, with a batch of mail claimed."""
 
     def __init__(self):
         self.messages, self.lock = [], threading.Lock()
+        self.hold_peer, self.holding = None, threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.hold_peer and session.peer[0] == self.hold_peer:
+            self.holding.set()
+            while self.hold_peer:
+                await asyncio.sleep(0.05)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content)
@@ -799,7 +813,13 @@ def main() -> int:
         make_network(cleanup)
         log(f"network: bridge {BRIDGE} {HOST}/24, {len(ADDRESSES)} namespaces")
 
+        import aiosmtpd.smtp
         from aiosmtpd.controller import Controller
+
+        # aiosmtpd logs every SMTP command at INFO; Django's logging (set up later, for the checks)
+        # would print them all. Its own logger, quiet, instead.
+        aiosmtpd.smtp.log = logging.getLogger("cluster.smtp")
+        aiosmtpd.smtp.log.setLevel(logging.WARNING)
 
         inbox = Inbox()
         smtp = Controller(inbox, hostname=HOST, port=SMTP_PORT)
@@ -856,11 +876,18 @@ def main() -> int:
         log(f"load: {CLIENTS} visitors for {LOAD_SECONDS} s")
         kill_at = load_start + LOAD_SECONDS / 3
         time.sleep(max(0, kill_at - now()))
+        # worker1 is killed while it talks to the mail server (a batch claimed, nothing accepted).
+        inbox.hold_peer = address("worker1")
+        mid_send = inbox.holding.wait(timeout=20)
         killed_at = now()
         killed_worker = nodes["worker1"]
         nodes["web1"].kill()
         killed_worker.kill()
-        log("SIGKILL web1 and worker1")
+        inbox.hold_peer = None
+        log(
+            "SIGKILL web1 and worker1"
+            + (" (worker1 in the middle of sending mail)" if mid_send else "")
+        )
         time.sleep(RESTART_AFTER)
         restart_at = now()
         nodes["web1"] = runner.start("web1", "web1", ["web"])
@@ -875,15 +902,20 @@ def main() -> int:
         # Wait for the outbox to drain (a mail claimed by the killed worker waits for its claim
         # to expire), then a little longer: a second copy would arrive now.
         verify_env(env, tmp)
+        from django_tasks_db.models import DBTaskResult
+
         from samenaanpak.core.models import OutgoingEmail
 
+        # Also the task worker1 died with: the scheduler puts it back in the queue once its lease
+        # (TASK_LEASE_SECONDS) is over, at its next minute round, and a worker runs it again.
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             pending = OutgoingEmail.objects.exclude(status=OutgoingEmail.Status.SENT).count()
-            if not pending and len(inbox.messages) >= OutgoingEmail.objects.count():
+            running = DBTaskResult.objects.filter(status="RUNNING").count()
+            if not pending and not running and len(inbox.messages) >= OutgoingEmail.objects.count():
                 break
             time.sleep(2)
-        log("outbox drained" if not pending else f"{pending} mail(s) still waiting")
+        log(f"outbox drained; {pending} mail(s) waiting, {running} task(s) running")
         time.sleep(10)
         web_sample = []
         with_code = [
@@ -895,7 +927,7 @@ def main() -> int:
             page = Visitor(0, lambda *args: None).lookup(submission.value)
             web_sample.append(submission.marker in page)
         results = verify(load, inbox, nodes, processes, password, run_id, web_sample)
-        results["killed worker"] = killed_worker_figures(killed_worker)
+        results["killed worker"] = killed_worker_figures(killed_worker, mid_send, killed_at)
         figures = {
             "before the kill": phase_figures(load.requests, load_start, killed_at),
             "kill + 10 s": phase_figures(load.requests, killed_at, killed_at + 10),
@@ -955,7 +987,6 @@ def verify_env(env: dict, tmp: Path) -> None:
     import django
 
     django.setup()
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's session log
 
 
 def verify(load, inbox, nodes, processes, password, run_id, web_sample) -> dict:
@@ -1086,7 +1117,7 @@ def verify(load, inbox, nodes, processes, password, run_id, web_sample) -> dict:
     return results
 
 
-def killed_worker_figures(worker: Process) -> dict:
+def killed_worker_figures(worker: Process, mid_send: bool, killed_at: float) -> dict:
     """The tasks worker1 had started and not finished when it was killed, and what became of them
     (the scheduler puts a task back in the queue TASK_LEASE_SECONDS after it started)."""
     from django_tasks_db.models import DBTaskResult
@@ -1097,7 +1128,19 @@ def killed_worker_figures(worker: Process) -> dict:
         if found:
             (started if found.group(2) == "RUNNING" else finished).add(found.group(1))
     in_hand = started - finished
+    from django.conf import settings
+
+    from samenaanpak.core.models import OutgoingEmail
+
+    # A mail worker1 had claimed waits for the claim to expire, then another worker sends it.
+    late = [
+        row
+        for row in OutgoingEmail.objects.exclude(sent_at=None)
+        if (row.sent_at - row.created_at).total_seconds() > settings.EMAIL_CLAIM_SECONDS - 5
+    ]
     return {
+        "killed in the middle of an SMTP conversation": mid_send,
+        "mails sent only after its claim expired (taken over)": len(late),
         "tasks run before the kill": len(finished),
         "tasks in hand when killed": len(in_hand),
         "their state now": dict(
