@@ -264,14 +264,17 @@ class Runner:
     def __init__(self, tmp: Path, cleanup: contextlib.ExitStack, use_image: bool, env: dict):
         self.tmp, self.use_image, self.env = tmp, use_image, env
         if use_image:
+            # By its id: a rebuild that moves the tag meanwhile must not change what is unmounted.
+            image = run("podman", "image", "inspect", IMAGE, "--format", "{{.Id}}").stdout.strip()
             config = json.loads(
-                run("podman", "image", "inspect", IMAGE, "--format", "{{json .Config}}").stdout
+                run("podman", "image", "inspect", image, "--format", "{{json .Config}}").stdout
             )
             self.image_env = dict(item.split("=", 1) for item in config.get("Env") or [])
             self.workdir = config.get("WorkingDir") or "/"
             self.entrypoint = config.get("Entrypoint") or ["/app/deploy/container/entrypoint"]
-            self.rootfs = run("podman", "image", "mount", IMAGE).stdout.strip()
-            cleanup.callback(run, "podman", "image", "unmount", IMAGE, check=False)
+            self.rootfs = run("podman", "image", "mount", image).stdout.strip()
+            cleanup.callback(run, "podman", "image", "unmount", image, check=False)
+            self.image = f"{IMAGE} ({image[:12]})"
             for directory in ("proc", "dev", "tmp", "data"):
                 if not (Path(self.rootfs) / directory).is_dir():
                     raise SystemExit(f"the image has no /{directory} to mount on")
@@ -801,6 +804,7 @@ def main() -> int:
     for old in OUT.glob("*.log"):
         old.unlink()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # cleanup runs on SIGTERM too
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even when started ignored
     run_id = "CL" + secrets.token_hex(3).upper()
     secret = secrets.token_urlsafe(40)
     env = cluster_env(secret)
@@ -832,19 +836,21 @@ def main() -> int:
         )
         runner = Runner(tmp, cleanup, not options.no_image, env)
         mode = (
-            f"image {IMAGE} (root filesystem {runner.rootfs})"
+            f"image {runner.image}, root filesystem {runner.rootfs}"
             if runner.use_image
             else "--no-image (this checkout's .venv)"
         )
         log(f"nodes run: {mode}")
 
         job = runner.start("migrate", "job", ["migrate"])
+        processes.append(job)
         if job.wait(600):
             raise SystemExit(f"migrate failed; see {OUT / 'migrate.log'}")
         log("migrate job done")
         password = secrets.token_urlsafe(16)
         code = SETUP_HANDLER.replace("__EMAIL__", HANDLER_EMAIL).replace("__PASSWORD__", password)
         job = runner.start("handler", "job", ["manage", "shell", "-c", code])
+        processes.append(job)
         if job.wait(300):
             raise SystemExit(f"the handler's key failed; see {OUT / 'handler.log'}")
         log("meldpunt team key made by its first handler")
