@@ -5,7 +5,7 @@ UV ?= uv
 PY := $(UV) run --frozen python
 PORT ?= 8000
 
-.PHONY: run dev test lint format serve admin install db messages compile-messages bench chaos clean
+.PHONY: run dev test lint format serve admin install db messages compile-messages bench chaos cluster-test clean image image-base
 
 ## install: Python packages (uv, from uv.lock) and the CSS packages (npm, from package-lock.json)
 install: .venv/.installed node_modules/.installed src/samenaanpak/static/vendor/utrecht-components.css
@@ -104,6 +104,41 @@ bench: install
 ## needs PostgreSQL on 127.0.0.1 and nginx)
 chaos: install
 	$(PY) bench/chaos.py
+
+## image: the production container image (Containerfile) as samenaanpak:<version> and :latest.
+## BASE_IMAGE defaults to the local Debian base of `make image-base` (no registry here); on a
+## machine that can pull, `make image BASE_IMAGE=docker.io/library/debian:bookworm-slim`.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+BASE_IMAGE ?= localhost/debian-base:bookworm
+IMAGE ?= samenaanpak
+# A machine that trusts local CAs (a TLS-inspecting proxy, as here) lends its CA bundle to the build
+# stages as a build secret; it never reaches the image. BUILD_CA= (empty) builds without.
+comma := ,
+BUILD_CA ?= $(if $(wildcard /usr/local/share/ca-certificates/*.crt),/etc/ssl/certs/ca-certificates.crt)
+image: $(if $(filter localhost/%,$(BASE_IMAGE)),image-base)
+	podman build --isolation=chroot --build-arg BASE_IMAGE=$(BASE_IMAGE) --build-arg VERSION=$(VERSION) \
+		$(if $(BUILD_CA),--secret id=build-ca$(comma)src=$(BUILD_CA)) \
+		-t $(IMAGE):$(VERSION) -t $(IMAGE):latest -f Containerfile .
+
+## image-base: a minimal Debian bookworm as the local base image (debootstrap + podman import),
+## for machines without a registry; as root, once (skipped when the image exists)
+BASE_ROOTFS ?= /var/tmp/samenaanpak-debian-base
+image-base:
+	@command -v podman >/dev/null && command -v debootstrap >/dev/null || apt-get install -y podman debootstrap
+	@if podman image exists localhost/debian-base:bookworm; then echo "localhost/debian-base:bookworm exists"; else \
+		set -e; rm -rf $(BASE_ROOTFS); \
+		debootstrap --variant=minbase bookworm $(BASE_ROOTFS) http://deb.debian.org/debian; \
+		rm -rf $(BASE_ROOTFS)/var/cache/apt/archives/*.deb $(BASE_ROOTFS)/var/lib/apt/lists/*; \
+		tar -C $(BASE_ROOTFS) -c . | podman import - localhost/debian-base:bookworm; \
+		rm -rf $(BASE_ROOTFS); fi
+
+## cluster-test: the site as a small cluster in network namespaces (PostgreSQL, Redis, nginx, two web
+## nodes, two workers, two schedulers, each running the image's entrypoint in its root filesystem),
+## under load, with a web node and a worker killed; prints what was stored and mailed
+## (bench/cluster.py). Builds the image first. Needs root; slow, so not part of `make test`.
+## CLUSTER_ARGS=--no-image runs the same nodes from this checkout's .venv instead.
+cluster-test: install $(if $(filter --no-image,$(CLUSTER_ARGS)),,image)
+	CLUSTER_IMAGE=$(IMAGE):latest $(PY) bench/cluster.py $(CLUSTER_ARGS)
 
 clean:
 	rm -rf var/static var/cache

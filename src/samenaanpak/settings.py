@@ -112,6 +112,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that nothing below it logs a reporter's address, agent or time (reports.middleware).
     "samenaanpak.reports.middleware.ReporterPrivacyMiddleware",
+    # Before the https redirect and the ALLOWED_HOSTS check, which probes cannot pass.
+    "samenaanpak.core.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samenaanpak.core.middleware.ContentSecurityPolicyMiddleware",

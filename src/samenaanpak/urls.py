@@ -25,7 +25,9 @@ urlpatterns = [
     path("account/", include("samenaanpak.accounts.urls")),
     path("documenten/", include(wagtaildocs_urls)),
     path("zoeken/", core_views.search, name="search"),
+    # The probes; core.middleware.HealthProbeMiddleware answers them before the host check.
     path("gezond/", core_views.health, name="health"),
+    path("gezond/leeft/", core_views.liveness, name="liveness"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -156,8 +156,16 @@ def search(request):
 
 @never_cache
 @require_GET
+def liveness(request):
+    """The liveness probe: the process answers. It touches neither the database nor the cache, so
+    an outage of either never gets a healthy process restarted (readiness is `health`)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
 def health(request):
-    """Reports whether the database and the cache answer; 503 when one does not."""
+    """The readiness probe: whether the database and the cache answer; 503 when one does not."""
     checks = {}
     try:
         with connection.cursor() as cursor:

@@ -1,6 +1,8 @@
 """`manage.py scheduler`: the minute and daily jobs of core.scheduler, forever. Survives database
 outages (core.resilience); run exactly one per site, under a supervisor that restarts it."""
 
+import signal
+import sys
 import time
 
 from django.core.management.base import BaseCommand
@@ -19,6 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="one round, then exit")
 
     def handle(self, *args, interval=60, once=False, **options):
+        # As a container's first process (PID 1) a signal without a handler is ignored: SIGTERM
+        # would wait out the grace period. Stop as anywhere else (an open transaction rolls back;
+        # a daily run cut short is claimed again after DAILY_CLAIM_SECONDS).
+        previous = signal.signal(signal.SIGTERM, _stop)
+        try:
+            self._run(interval, once, options)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    def _run(self, interval, once, options):
         outage = Outage("scheduler")
         while True:
             try:
@@ -38,3 +50,7 @@ class Command(BaseCommand):
                 return
             time.sleep(interval)
             close_connections()  # a connection may have died while this process slept
+
+
+def _stop(signum, frame):
+    sys.exit(0)

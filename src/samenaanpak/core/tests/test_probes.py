@@ -1,0 +1,47 @@
+"""The liveness and readiness probes (/gezond/leeft/ and /gezond/) as a kubelet sends them: over
+plain http, with the pod's address as Host, while production redirects to https and allows only
+the site's own host name."""
+
+import pytest
+
+
+@pytest.fixture
+def production_hosts(settings):
+    settings.ALLOWED_HOSTS = ["samenaanpak.example.nl"]
+    settings.SECURE_SSL_REDIRECT = True
+
+
+POD = {"HTTP_HOST": "10.42.0.7:8000"}
+
+
+def test_liveness_touches_neither_database_nor_cache(client, settings, production_hosts):
+    # No django_db mark: any query fails the test. The cache is the database table here, so a
+    # cache call would be a query too (also when CI points the cache at Redis).
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "x"},
+    }
+    response = client.get("/gezond/leeft/", **POD)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response.headers["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_readiness_answers_a_probe_from_any_host_over_http(client, production_hosts):
+    response = client.get("/gezond/", **POD)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+@pytest.mark.django_db
+def test_other_paths_keep_the_host_check_and_the_https_redirect(client, production_hosts):
+    assert client.get("/", **POD).status_code == 400
+    assert client.get("/gezond/nietsbestaands/", **POD).status_code == 400
+    response = client.get("/", HTTP_HOST="samenaanpak.example.nl")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "https://samenaanpak.example.nl/"
+
+
+def test_probes_only_answer_get(client, production_hosts):
+    assert client.post("/gezond/leeft/", **POD).status_code == 405
