@@ -165,7 +165,10 @@ def liveness(request):
 @never_cache
 @require_GET
 def health(request):
-    """The readiness probe: whether the database and the cache answer; 503 when one does not."""
+    """The readiness probe: 503 only when the database does not answer (nothing can be served).
+    A cache that fails is reported ("beperkt", still 200): the site serves uncached without it
+    (settings: IGNORE_EXCEPTIONS), and a Redis outage must not take every app server out of the
+    load balancer at once."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -179,10 +182,11 @@ def health(request):
         checks["cache"] = "ok" if cache.get("health-check") == "1" else "fout"
     except Exception:  # noqa: BLE001
         checks["cache"] = "fout"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "fout", **checks}, status=200 if healthy else 503
-    )
+    if checks["database"] != "ok":
+        status = "fout"
+    else:
+        status = "ok" if checks["cache"] == "ok" else "beperkt"
+    return JsonResponse({"status": status, **checks}, status=503 if status == "fout" else 200)
 
 
 @require_GET

@@ -45,3 +45,16 @@ def test_other_paths_keep_the_host_check_and_the_https_redirect(client, producti
 
 def test_probes_only_answer_get(client, production_hosts):
     assert client.post("/gezond/leeft/", **POD).status_code == 405
+
+
+@pytest.mark.django_db
+def test_readiness_fails_only_when_the_database_does_not_answer(client, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def refused(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refused)
+    response = client.get("/gezond/", **POD)
+    assert response.status_code == 503
+    assert response.json()["status"] == "fout" and response.json()["database"] == "fout"
