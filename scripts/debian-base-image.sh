@@ -8,6 +8,21 @@ set -eu
 dir=$1 image=$2
 rm -rf "$dir"
 debootstrap --variant=minbase bookworm "$dir" http://deb.debian.org/debian
+# The suites of the official image: security and stable updates too (debootstrap sets only bookworm).
+rm -f "$dir/etc/apt/sources.list"
+cat > "$dir/etc/apt/sources.list.d/debian.sources" <<'CFG'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+CFG
 cat > "$dir/etc/dpkg/dpkg.cfg.d/slim" <<'CFG'
 path-exclude /usr/share/doc/*
 path-include /usr/share/doc/*/copyright
