@@ -5,6 +5,7 @@ sender in the middle of a conversation)."""
 import asyncio
 import socket
 import threading
+import time
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
@@ -27,6 +28,8 @@ class Inbox(Message):
         self.greylist = set()  # addresses answered with "450 try again later"
         self.hold = None  # a threading.Event: RCPT waits until it is set
         self.holding = threading.Event()  # set while a RCPT waits
+        self.waiting = 0  # how many conversations wait at RCPT now
+        self.received_at = []  # time.time() when each message was accepted (before the 250)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -35,12 +38,15 @@ class Inbox(Message):
             return "450 4.2.0 Try again later"
         if self.hold is not None:
             self.holding.set()
+            self.waiting += 1
             while not self.hold.is_set():
                 await asyncio.sleep(0.05)
+            self.waiting -= 1
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     def handle_message(self, message):
+        self.received_at.append(time.time())
         self.messages.append(message)
 
 
