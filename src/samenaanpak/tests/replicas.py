@@ -15,6 +15,7 @@ from html import unescape
 import requests
 from django.db import connection
 
+from . import two_factor
 from .servers import ROOT, database_url, free_port, procfile_command, production_env, running
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -139,3 +140,47 @@ def main_text(html: str) -> str:
     """The page's main content as text, for assertion messages."""
     main = html.split("<main", 1)[-1].split("</main>", 1)[0]
     return " ".join(re.sub(r"<[^>]+>", " ", main).split())[:1500]
+
+
+def staff_login(session, node, username, password):
+    """The back office's password step."""
+    html = session.get(f"{node}{two_factor.LOGIN}").text
+    return session.post(
+        f"{node}{two_factor.LOGIN}",
+        data={
+            **form_fields(html),
+            "login_view-current_step": "auth",
+            "auth-username": username,
+            "auth-password": password,
+        },
+        allow_redirects=False,
+    )
+
+
+def staff_first_sign_in(session, nodes, username, password) -> str:
+    """A first back-office sign-in through the real screens: the password on nodes[0], the
+    authenticator setup shown by nodes[1], its code entered on nodes[2]. Returns the secret."""
+    first, second, third = nodes
+    assert staff_login(session, first, username, password).status_code == 302
+    page = session.get(f"{second}{two_factor.SETUP}").text
+    for _ in range(3):  # the wizard's steps up to the one that shows the secret
+        secret = two_factor.secret_on(page)
+        if secret:
+            break
+        step = re.search(r'name="setup_view-current_step" value="([a-z]+)"', page).group(1)
+        page = session.post(
+            f"{third}{two_factor.SETUP}",
+            data={**form_fields(page), "setup_view-current_step": step},
+        ).text
+    assert secret, main_text(page)
+    done = session.post(
+        f"{third}{two_factor.SETUP}",
+        data={
+            **form_fields(page),
+            "setup_view-current_step": "generator",
+            "generator-token": two_factor.code(secret),
+        },
+        allow_redirects=False,
+    )
+    assert done.status_code == 302, main_text(done.text)
+    return secret

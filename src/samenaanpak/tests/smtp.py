@@ -1,6 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd) for tests: stop() and start() make an outage; `refuse`
 answers chosen addresses with 550; `hold` makes the server wait at RCPT until released (to kill a
-sender in the middle of a conversation)."""
+sender in the middle of a conversation); `hold_answer` keeps a mail it has accepted unconfirmed."""
 
 import asyncio
 import socket
@@ -30,6 +30,7 @@ class Inbox(Message):
         self.holding = threading.Event()  # set while a RCPT waits
         self.waiting = 0  # how many conversations wait at RCPT now
         self.received_at = []  # time.time() when each message was accepted (before the 250)
+        self.hold_answer = None  # a threading.Event: the 250 to DATA waits until it is set
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -44,6 +45,12 @@ class Inbox(Message):
             self.waiting -= 1
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        answer = await super().handle_DATA(server, session, envelope)  # stores the message
+        while self.hold_answer is not None and not self.hold_answer.is_set():
+            await asyncio.sleep(0.05)
+        return answer
 
     def handle_message(self, message):
         self.received_at.append(time.time())

@@ -12,7 +12,6 @@ import pytest
 from samenaanpak.accounts.tests.factories import PASSWORD as RESIDENT_PASSWORD
 from samenaanpak.accounts.tests.factories import public_account
 from samenaanpak.reports.demo import DEMO_HANDLER, DEMO_PASSWORD
-from samenaanpak.tests import two_factor
 from samenaanpak.tests.replicas import (
     app_servers,
     count,
@@ -20,6 +19,8 @@ from samenaanpak.tests.replicas import (
     main_text,
     receipt_in,
     rows,
+    staff_first_sign_in,
+    staff_login,
     visitor,
 )
 from samenaanpak.tests.servers import database_url
@@ -170,20 +171,6 @@ def test_public_side_across_two_app_servers(meldpunt, tmp_path):
         assert overview.status_code == 200 and "Bert" in overview.text
 
 
-def _login(session, node, username, password):
-    html = session.get(f"{node}{two_factor.LOGIN}").text
-    return session.post(
-        f"{node}{two_factor.LOGIN}",
-        data={
-            **form_fields(html),
-            "login_view-current_step": "auth",
-            "auth-username": username,
-            "auth-password": password,
-        },
-        allow_redirects=False,
-    )
-
-
 def test_back_office_across_two_app_servers(meldpunt, tmp_path, settings):
     url = database_url(tmp_path)
     with app_servers(tmp_path, url=url) as (a, b):
@@ -196,40 +183,18 @@ def test_back_office_across_two_app_servers(meldpunt, tmp_path, settings):
         # password (django-axes counts in the shared throttle store).
         guesser = visitor("198.51.100.2")
         statuses = [
-            _login(guesser, (a, b)[attempt % 2], DEMO_HANDLER, "fout-wachtwoord-1").status_code
+            staff_login(guesser, (a, b)[attempt % 2], DEMO_HANDLER, "fout-wachtwoord-1").status_code
             for attempt in range(settings.AXES_FAILURE_LIMIT)
         ]
         assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]  # the 5th locks
         for node in (a, b):
-            assert _login(guesser, node, DEMO_HANDLER, DEMO_PASSWORD).status_code == 429
+            assert staff_login(guesser, node, DEMO_HANDLER, DEMO_PASSWORD).status_code == 429
 
         # A handler's first sign-in: the password on A (which unlocks the meldpunt key into the
         # session and the key cookie), the authenticator setup on B, its code on A; then B opens
         # the report with the key from the session and the cookie.
         handler = visitor("198.51.100.3")
-        assert _login(handler, a, DEMO_HANDLER, DEMO_PASSWORD).status_code == 302
-        setup = handler.get(f"{b}{two_factor.SETUP}")
-        page = setup.text
-        for _ in range(3):  # the wizard's steps up to the one that shows the secret
-            secret = two_factor.secret_on(page)
-            if secret:
-                break
-            step = re.search(r'name="setup_view-current_step" value="([a-z]+)"', page).group(1)
-            page = handler.post(
-                f"{a}{two_factor.SETUP}",
-                data={**form_fields(page), "setup_view-current_step": step},
-            ).text
-        assert secret, main_text(page)
-        done = handler.post(
-            f"{a}{two_factor.SETUP}",
-            data={
-                **form_fields(page),
-                "setup_view-current_step": "generator",
-                "generator-token": two_factor.code(secret),
-            },
-            allow_redirects=False,
-        )
-        assert done.status_code == 302, main_text(done.text)
+        staff_first_sign_in(handler, (a, b, a), DEMO_HANDLER, DEMO_PASSWORD)
         opened = handler.get(f"{b}/beheer/meldpunt/{report_id}/")
         assert opened.status_code == 200 and "Een melding voor het team." in opened.text
         assert "Een melding voor het team." in handler.get(f"{a}/beheer/meldpunt/{report_id}/").text
