@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 MAILS = 50
 SENT = OutgoingEmail.Status.SENT.value
+PENDING = OutgoingEmail.Status.PENDING.value
 FAST = {"EMAIL_CLAIM_SECONDS": 3, "TASK_LEASE_SECONDS": 3, "EMAIL_TIMEOUT": 5}
 
 
@@ -117,6 +118,29 @@ def test_a_kill_between_acceptance_and_the_sent_mark_repeats_with_the_same_messa
     first, repeat = smtp.inbox.messages
     assert first["Message-ID"] == repeat["Message-ID"]  # mail programs show it once
     assert count(url, "core_outgoingemail", "status = %s", [SENT]) == 1
+
+
+def test_a_worker_asked_to_stop_sends_the_mail_in_hand_and_gives_back_the_rest(
+    db_tasks, smtp, tmp_path
+):
+    """SIGTERM (a deploy, a scale-down) in the middle of a batch: the worker finishes the mail it is
+    sending, releases the others at once and exits, well within a grace period."""
+    queue_mail(5)
+    url = database_url(tmp_path)
+    smtp.inbox.hold = threading.Event()
+    worker = _worker(tmp_path, url, smtp)
+    try:
+        assert _wait(lambda: smtp.inbox.waiting >= 1), stop(worker)
+        os.kill(worker.pid, signal.SIGTERM)
+        time.sleep(0.3)
+        smtp.inbox.hold.set()
+        worker.wait(timeout=20)
+    finally:
+        log = stop(worker)
+    assert worker.returncode == 0, log[-2000:]
+    assert len(smtp.inbox.messages) == 1
+    released = count(url, "core_outgoingemail", "status = %s AND claimed_until IS NULL", [PENDING])
+    assert released == 4
 
 
 def test_two_schedulers_run_the_daily_work_once_and_send_one_digest(tmp_path, db):
