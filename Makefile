@@ -51,6 +51,7 @@ dev:
 # else is as in production. A real deployment sets these variables itself (docs/configuration.md).
 PROD_ENV = SAMENAANPAK_ENV=production \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat $${VAR_DIR:-var}/secret_key)}" \
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$$(realpath -m $${VAR_DIR:-var})/samenaanpak.sqlite3}" \
 	REPORT_RECEIPT_PEPPER="$${REPORT_RECEIPT_PEPPER:-dev-pepper:$$(cat $${VAR_DIR:-var}/secret_key)}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
 	SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-0}" CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-0}" \

@@ -101,7 +101,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "SITE_URL": "https://samenaanpak.example.nl",
         "VAR_DIR": str(tmp_path),
     }
-    env.pop("DATABASE_URL", None)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/check.sqlite3"
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests in this process only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -114,7 +114,9 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("secret", ["SECRET_KEY", "REPORT_RECEIPT_PEPPER", "SITE_URL"])
+@pytest.mark.parametrize(
+    "secret", ["SECRET_KEY", "REPORT_RECEIPT_PEPPER", "SITE_URL", "DATABASE_URL"]
+)
 def test_production_refuses_to_start_without_its_secrets(tmp_path, secret):
     env = {
         **os.environ,
@@ -125,6 +127,7 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path, secret):
         "SECRET_KEY": "s" * 60,
         "REPORT_RECEIPT_PEPPER": "p" * 40,
         "SITE_URL": "https://x.nl",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
     }
     env.pop(secret)
     result = subprocess.run(
@@ -135,6 +138,38 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path, secret):
         text=True,
     )
     assert result.returncode != 0 and secret in result.stderr
+
+
+@pytest.mark.parametrize(
+    "secret,value",
+    [
+        ("SECRET_KEY", "CHANGE-ME-example-secret-key-" + "x" * 40),  # the examples' placeholder
+        ("SECRET_KEY", "too-short"),
+        ("REPORT_RECEIPT_PEPPER", "change-me"),
+    ],
+)
+def test_production_refuses_placeholder_and_short_secrets(tmp_path, secret, value):
+    env = {
+        **os.environ,
+        "SAMENAANPAK_ENV": "production",
+        "ALLOWED_HOSTS": "x.nl",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+        "VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "s" * 60,
+        "REPORT_RECEIPT_PEPPER": "p" * 40,
+        "SITE_URL": "https://x.nl",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+        secret: value,
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[4],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert f"{secret} is a placeholder or shorter than" in result.stderr
 
 
 def test_development_site_url_follows_the_port(tmp_path):
