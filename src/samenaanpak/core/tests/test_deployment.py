@@ -30,6 +30,12 @@ COMMANDS = {
     "scheduler": ["scheduler"],
     "migrate": ["migrate"],
 }
+KUBE_DNS = [
+    {
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+    }
+]
 SECRET_KEYS = {"SECRET_KEY", "REPORT_RECEIPT_PEPPER", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
 
 
@@ -206,6 +212,10 @@ def test_network_policies_let_in_only_the_ingress_controller(base):
     assert default["ingress"] == []
     ports = {p["port"] for rule in default["egress"] for p in rule["ports"]}
     assert ports == {53, 5432, 6379, 25, 465, 587}
+    # DNS only to the cluster's DNS pods, even in the base.
+    (dns,) = [r for r in default["egress"] if {p["port"] for p in r["ports"]} == {53}]
+    assert {(p["port"], p["protocol"]) for p in dns["ports"]} == {(53, "UDP"), (53, "TCP")}
+    assert dns["to"] == KUBE_DNS
 
     web = one(base, "NetworkPolicy", "samenaanpak-web-ingress")["spec"]
     assert web["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "web"
@@ -213,6 +223,22 @@ def test_network_policies_let_in_only_the_ingress_controller(base):
     assert [p["port"] for p in rule["ports"]] == [8000]
     (source,) = rule["from"]
     assert source["namespaceSelector"] and source["podSelector"]  # not "any pod anywhere"
+
+
+def test_the_overlay_narrows_every_outgoing_connection(overlay):
+    """The base allows PostgreSQL, Redis and SMTP to any address; the overlay names the servers,
+    so no egress rule of the rendered overlay is open to the whole network."""
+    destinations = {}
+    for policy in find(overlay, "NetworkPolicy"):
+        for rule in policy["spec"].get("egress", []):
+            assert rule.get("to"), (policy["metadata"]["name"], rule)
+            for peer in rule["to"]:
+                assert peer.get("ipBlock", {}).get("cidr") not in ("0.0.0.0/0", "::/0"), rule
+                assert peer != {} and peer.get("namespaceSelector") != {}, rule
+            for port in rule["ports"]:
+                destinations[port["port"]] = rule["to"]
+    assert set(destinations) == {53, 5432, 6379, 25, 465, 587}
+    assert destinations[53] == KUBE_DNS
 
 
 def test_the_base_holds_no_secret(base):
