@@ -198,8 +198,12 @@ def test_the_ingress_ends_tls_allows_report_photos_and_logs_no_reports(base):
         # Three photos of at most 10 MB plus the text: as deploy/nginx-site.conf.template.
         annotations = ingress["metadata"]["annotations"]
         assert annotations["nginx.ingress.kubernetes.io/proxy-body-size"] == "35m"
+        # ingress-nginx's default is proxy-buffering off: a slow reader would hold a sync worker.
+        assert annotations["nginx.ingress.kubernetes.io/proxy-buffering"] == "on"
     meldpunt = one(base, "Ingress", "samenaanpak-meldpunt")
     annotations = meldpunt["metadata"]["annotations"]
+    # The meldpunt's responses are buffered in memory only, never in a temporary file.
+    assert annotations["nginx.ingress.kubernetes.io/proxy-max-temp-file-size"] == "0"
     assert annotations["nginx.ingress.kubernetes.io/enable-access-log"] == "false"
     assert annotations["nginx.ingress.kubernetes.io/client-body-buffer-size"] == "35m"
     assert [p["path"] for p in meldpunt["spec"]["rules"][0]["http"]["paths"]] == ["/melden"]
