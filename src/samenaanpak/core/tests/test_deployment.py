@@ -5,6 +5,8 @@ checks before running them (docs/deployment.md). Needs no cluster and no databas
 
 import base64
 import functools
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[4]
+DEPLOYMENT_DOC = REPO / "docs" / "deployment.md"
 KUBERNETES = REPO / "deploy" / "kubernetes"
 KUBERNETES_VERSION = "1.32"
 KUBECTL = shutil.which("kubectl")
@@ -320,3 +323,73 @@ def test_the_upgrades_first_step_applies_the_job_and_what_it_needs_but_no_deploy
         ("Job", "samenaanpak-migrate"),
     } <= first
     assert not {kind for kind, _ in first} & {"Deployment", "Ingress", "Service"}
+
+
+def _upgrade_script() -> str:
+    section = DEPLOYMENT_DOC.read_text().split("\n## Upgrade\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```sh\n", 1)[1].split("```", 1)[0]
+
+
+# A stand-in for kubectl: logs its arguments, answers `get job` with the Job's conditions.
+FAKE_KUBECTL = """#!/bin/sh
+echo "$*" >> "$KUBECTL_CALLS"
+case "$*" in
+  *" get job "*) printf '%s' "$JOB_CONDITIONS" ;;
+  *" logs "*) echo "[pod/samenaanpak-migrate-x] migration failed" ;;
+esac
+"""
+
+
+@pytest.mark.parametrize(
+    ("conditions", "succeeds"),
+    [
+        ("Complete", True),
+        ("SuccessCriteriaMet Complete", True),  # Kubernetes 1.31+ adds the first one
+        ("Failed", False),
+        ("FailureTarget Failed", False),
+    ],
+)
+def test_the_documented_upgrade_stops_when_the_migrate_job_fails(tmp_path, conditions, succeeds):
+    """docs/deployment.md "Upgrade": the script rolls the Deployments only after the Job has
+    completed, and stops at once with the Job's logs when it failed (no 30-minute wait)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "kubectl"
+    fake.write_text(FAKE_KUBECTL)
+    fake.chmod(0o755)
+    calls = tmp_path / "calls"
+    result = subprocess.run(
+        ["sh", "-c", _upgrade_script()],
+        cwd=tmp_path,
+        env={
+            "PATH": f"{bin_dir}:{os.environ['PATH']}",
+            "KUBECTL_CALLS": str(calls),
+            "JOB_CONDITIONS": conditions,
+        },
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    rolled = "apply -f release.yaml\n" in calls.read_text()
+    if succeeds:
+        assert result.returncode == 0, result.stderr
+        assert rolled
+    else:
+        assert result.returncode != 0
+        assert not rolled
+        assert "migration failed" in result.stdout
+
+
+def test_the_documented_restart_after_a_secret_change_selects_every_deployment(overlay):
+    """docs/deployment.md: a Secret made outside kustomize has no hash suffix, so the pods are
+    restarted by label; that label must select exactly the site's Deployments."""
+    (selector,) = re.findall(
+        r"rollout restart deployment -l (\S+)=(\S+)", DEPLOYMENT_DOC.read_text()
+    )
+    key, value = selector
+    selected = {
+        d["metadata"]["name"]
+        for d in find(overlay, "Deployment")
+        if d["metadata"]["labels"].get(key) == value
+    }
+    assert selected == {"samenaanpak-web", "samenaanpak-worker", "samenaanpak-scheduler"}
