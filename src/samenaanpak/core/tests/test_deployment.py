@@ -194,15 +194,22 @@ def test_every_resource_carries_the_recommended_labels(overlay):
 
 def test_the_ingress_ends_tls_allows_report_photos_and_logs_no_reports(base):
     ingresses = find(base, "Ingress")
-    assert {i["metadata"]["name"] for i in ingresses} == {"samenaanpak", "samenaanpak-meldpunt"}
+    assert {i["metadata"]["name"] for i in ingresses} == {
+        "samenaanpak",
+        "samenaanpak-meldpunt",
+        "samenaanpak-gezond",
+    }
     for ingress in ingresses:
         spec = ingress["spec"]
         assert spec["tls"][0]["hosts"] == [spec["rules"][0]["host"]]
-        # Three photos of at most 10 MB plus the text: as deploy/nginx-site.conf.template.
         annotations = ingress["metadata"]["annotations"]
-        assert annotations["nginx.ingress.kubernetes.io/proxy-body-size"] == "35m"
+        assert annotations["nginx.ingress.kubernetes.io/ssl-redirect"] == "true"
         # ingress-nginx's default is proxy-buffering off: a slow reader would hold a sync worker.
         assert annotations["nginx.ingress.kubernetes.io/proxy-buffering"] == "on"
+    for name in ("samenaanpak", "samenaanpak-meldpunt"):
+        # Three photos of at most 10 MB plus the text: as deploy/nginx-site.conf.template.
+        annotations = one(base, "Ingress", name)["metadata"]["annotations"]
+        assert annotations["nginx.ingress.kubernetes.io/proxy-body-size"] == "35m"
     meldpunt = one(base, "Ingress", "samenaanpak-meldpunt")
     annotations = meldpunt["metadata"]["annotations"]
     # The meldpunt's responses are buffered in memory only, never in a temporary file.
@@ -210,6 +217,25 @@ def test_the_ingress_ends_tls_allows_report_photos_and_logs_no_reports(base):
     assert annotations["nginx.ingress.kubernetes.io/enable-access-log"] == "false"
     assert annotations["nginx.ingress.kubernetes.io/client-body-buffer-size"] == "35m"
     assert [p["path"] for p in meldpunt["spec"]["rules"][0]["http"]["paths"]] == ["/melden"]
+
+
+def test_the_health_endpoints_are_closed_to_the_internet(base, overlay):
+    """/gezond/ makes a database query per call: through the ingress only listed addresses
+    (none in the base) reach it; the kubelet calls the pods directly."""
+    for docs in (base, overlay):
+        gezond = one(docs, "Ingress", "samenaanpak-gezond")
+        main = one(docs, "Ingress", "samenaanpak")
+        assert gezond["spec"]["rules"][0]["host"] == main["spec"]["rules"][0]["host"]
+        assert gezond["spec"]["ingressClassName"] == main["spec"]["ingressClassName"]
+        (path,) = gezond["spec"]["rules"][0]["http"]["paths"]
+        assert (path["path"], path["pathType"]) == ("/gezond", "Prefix")  # both probe paths
+        allowed = gezond["metadata"]["annotations"][
+            "nginx.ingress.kubernetes.io/whitelist-source-range"
+        ]
+        for cidr in allowed.split(","):
+            assert cidr.strip() not in ("0.0.0.0/0", "::/0"), cidr
+    allowed = one(base, "Ingress", "samenaanpak-gezond")["metadata"]["annotations"]
+    assert allowed["nginx.ingress.kubernetes.io/whitelist-source-range"] == "127.0.0.1/32"
 
 
 def test_network_policies_let_in_only_the_ingress_controller(base):
