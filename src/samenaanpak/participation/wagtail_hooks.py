@@ -17,6 +17,12 @@ urlpatterns = [
         admin_views.DecideCommentView.as_view(),
         name="decide_comment",
     ),
+    path("moderatie/idee/<int:pk>/herzien/", admin_views.UndoIdeaView.as_view(), name="undo_idea"),
+    path(
+        "moderatie/reactie/<int:pk>/herzien/",
+        admin_views.UndoCommentView.as_view(),
+        name="undo_comment",
+    ),
 ]
 
 

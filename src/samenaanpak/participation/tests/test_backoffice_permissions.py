@@ -5,6 +5,7 @@ Every outcome is checked in the database too: a refused POST stores nothing."""
 import pytest
 from django.urls import reverse
 
+from samenaanpak.participation import moderation
 from samenaanpak.participation.models import Comment, Idea
 from samenaanpak.participation.status import CommentStatus, IdeaStatus
 from samenaanpak.plan.models import Action
@@ -28,6 +29,9 @@ MATRIX = {
     "reject_idea": (NO, NO, YES, NO, NO, NO, YES),
     "restore_comment": (NO, NO, YES, NO, NO, NO, YES),
     "remove_comment": (NO, NO, YES, NO, NO, NO, YES),
+    "undo_refusal": (NO, NO, YES, NO, NO, NO, YES),  # back to the queue, after a confirm step
+    "publish_refused": (NO, NO, YES, NO, NO, NO, YES),
+    "restore_removed": (NO, NO, YES, NO, NO, NO, YES),
     "answer_idea": (NO, NO, NO, YES, NO, YES, YES),
     "link_actions": (NO, NO, NO, YES, NO, YES, YES),
     "see_idea_list": (NO, NO, NO, YES, NO, YES, YES),  # of the owning think tank
@@ -83,6 +87,24 @@ def check(client, name, author):
             {f"reactie-{comment.pk}-decision": decision, f"reactie-{comment.pk}-reason": "spam"},
         )
         return YES if Comment.objects.get(pk=comment.pk).status != CommentStatus.HIDDEN else NO
+    if name in ("undo_refusal", "publish_refused"):
+        refused = idea(author, title=f"Idee voor {name}")
+        moderation.reject_idea(refused, None, "Vergissing.")
+        url = reverse("participation_admin:undo_idea", args=[refused.pk])
+        confirm = _allowed(client.get(url))
+        choice = "wachtrij" if name == "undo_refusal" else "plaatsen"
+        client.post(url, {"besluit": choice})
+        changed = Idea.objects.get(pk=refused.pk).status != IdeaStatus.REJECTED
+        return YES if confirm == YES and changed else NO if confirm == NO and not changed else "?"
+    if name == "restore_removed":
+        on = idea(author, status=IdeaStatus.RECEIVED, title=f"Idee voor {name}")
+        comment = hidden_comment(on, author, [])
+        moderation.remove_comment(comment, None, "spam")
+        url = reverse("participation_admin:undo_comment", args=[comment.pk])
+        confirm = _allowed(client.get(url))
+        client.post(url, {"besluit": "terugzetten"})
+        changed = Comment.objects.get(pk=comment.pk).status != CommentStatus.REMOVED
+        return YES if confirm == YES and changed else NO if confirm == NO and not changed else "?"
     if name in ("answer_idea", "link_actions"):
         received = idea(author, status=IdeaStatus.RECEIVED, title=f"Idee voor {name}")
         data = {

@@ -244,3 +244,91 @@ def test_the_number_of_reactions_counts_only_visible_comments(client, moderator)
     assert count() == 1
     assert _decide_comment(client, nasty, "verwijderen", "kwetsend").status_code == 302
     assert count() == 1
+
+
+# --- undoing a decision ------------------------------------------------------------------------
+
+
+def _undo(client, kind, target, choice):
+    return client.post(
+        reverse(f"participation_admin:undo_{kind}", args=[target.pk]), {"besluit": choice}
+    )
+
+
+@pytest.mark.django_db
+def test_a_refused_idea_goes_back_to_the_queue_or_is_placed_after_all(client, moderator):
+    author = public_account("nieuw")
+    target = idea(author, title="Per ongeluk geweigerd")
+    assert _decide_idea(client, target, "weigeren", "Lijkt op reclame.").status_code == 302
+    undo_url = reverse("participation_admin:undo_idea", args=[target.pk])
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    recent = queue[queue.index('id="recent-beslist"') :]
+    assert "Per ongeluk geweigerd" in recent and "Lijkt op reclame." in recent
+    assert f'href="{undo_url}"' in recent
+    # The confirm step: what was decided, by whom, and what each choice does.
+    confirm = client.get(undo_url)
+    html = confirm.content.decode()
+    assert confirm.status_code == 200 and "Lijkt op reclame." in html
+    assert "Alsnog plaatsen" in html and "Terug in de wachtrij" in html
+    assert client.post(undo_url, {"besluit": "onzin"}).status_code == 400
+    target.refresh_from_db()
+    assert target.status == IdeaStatus.REJECTED
+
+    assert _undo(client, "idea", target, "wachtrij").status_code == 302
+    target.refresh_from_db()
+    assert target.status == IdeaStatus.WAITING and target.state.author == moderator
+    steps = list(IdeaEvent.objects.filter(idea=target).order_by("created_at", "pk"))
+    assert [e.status for e in steps] == ["wacht", "afgewezen", "wacht"]  # the refusal is kept
+    assert steps[1].note == "Lijkt op reclame."
+    told = OutgoingEmail.objects.filter(to=author.email).order_by("pk").last()
+    assert told.subject == "Uw idee wordt opnieuw bekeken" and "Per ongeluk" in told.body
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    assert queue.index("Per ongeluk geweigerd") < queue.index('id="recent-beslist"')
+    # Undoing again is overtaken: a message, nothing stored.
+    assert client.get(undo_url)["Location"] == reverse("participation_admin:queue")
+    followed = client.get(_undo(client, "idea", target, "plaatsen")["Location"])
+    assert "Iemand anders heeft hierover intussen al besloten" in followed.content.decode()
+    assert IdeaEvent.objects.filter(idea=target).count() == 3
+
+    # Refused once more, then placed after all: public, followed, the author told.
+    _decide_idea(client, target, "weigeren", "Toch niet.")
+    assert _undo(client, "idea", target, "plaatsen").status_code == 302
+    target.refresh_from_db()
+    author.profile.refresh_from_db()
+    assert target.status == IdeaStatus.RECEIVED and target.published_at is not None
+    assert target.topic is not None and author.profile.approved_at is not None
+    placed = OutgoingEmail.objects.filter(to=author.email).order_by("pk").last()
+    assert placed.subject == "Uw idee staat op de site" and "herzien" in placed.body
+    assert IdeaEvent.objects.filter(idea=target).count() == 5
+
+
+@pytest.mark.django_db
+def test_a_removed_comment_is_restored_after_a_confirm_step(client, moderator):
+    from samenaanpak.participation.models import Idea
+
+    author = public_account("schrijver", established=True)
+    on = idea(author, status=IdeaStatus.RECEIVED)
+    comment = hidden_comment(on, author, [public_account("melder", established=True)])
+    assert _decide_comment(client, comment, "verwijderen", "spam").status_code == 302
+    assert Idea.objects.get(pk=on.pk).comment_count == 0
+    undo_url = reverse("participation_admin:undo_comment", args=[comment.pk])
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    recent = queue[queue.index('id="recent-beslist"') :]
+    assert "Een nare reactie." in recent and "Spam" in recent and undo_url in recent
+    html = client.get(undo_url).content.decode()
+    assert "Reactie terugzetten" in html and "Spam" in html
+    assert _undo(client, "comment", comment, "terugzetten").status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.VISIBLE and comment.state.author == moderator
+    assert [e.status for e in CommentEvent.objects.filter(comment=comment).order_by("pk")] == [
+        "zichtbaar",
+        "verborgen",
+        "verwijderd",
+        "zichtbaar",
+    ]
+    assert Idea.objects.get(pk=on.pk).comment_count == 1
+    told = OutgoingEmail.objects.filter(to=author.email).order_by("pk").last()
+    assert told.subject == "Uw reactie staat weer op de site"
+    assert "Een nare reactie." not in told.body  # mails quote reasons, never the comment
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    assert undo_url not in queue and "Nog geen besluiten om te herzien." in queue
