@@ -28,17 +28,37 @@ class IdeaDecisionForm(forms.Form):
         return cleaned
 
 
+def removal_reason():
+    return forms.ChoiceField(
+        label=_("Reden bij verwijderen (de schrijver krijgt deze te lezen)"),
+        choices=[("", _("Kies een reden"))] + ReportReason.choices,
+        required=False,
+    )
+
+
 class CommentDecisionForm(forms.Form):
     """Show a hidden comment again, or remove it with a standard reason the author is told."""
 
     decision = forms.ChoiceField(
         choices=[("terugzetten", "terugzetten"), ("verwijderen", "verwijderen")]
     )
-    reason = forms.ChoiceField(
-        label=_("Reden bij verwijderen (de schrijver krijgt deze te lezen)"),
-        choices=[("", _("Kies een reden"))] + ReportReason.choices,
-        required=False,
+    reason = removal_reason()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "verwijderen" and not cleaned.get("reason"):
+            self.add_error("reason", _("Kies de reden die de schrijver te lezen krijgt."))
+        return cleaned
+
+
+class ReportedCommentForm(forms.Form):
+    """A visible comment with reports: remove it with a standard reason the author is told, or
+    handle the reports and leave it."""
+
+    decision = forms.ChoiceField(
+        choices=[("verwijderen", "verwijderen"), ("afhandelen", "afhandelen")]
     )
+    reason = removal_reason()
 
     def clean(self):
         cleaned = super().clean()

@@ -18,8 +18,13 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from samenaanpak.accounts.identity import shown_name
 from samenaanpak.core.history import TransitionError
 
-from . import moderation
-from .admin_forms import AnswerForm, CommentDecisionForm, IdeaDecisionForm
+from . import moderation, services
+from .admin_forms import (
+    AnswerForm,
+    CommentDecisionForm,
+    IdeaDecisionForm,
+    ReportedCommentForm,
+)
 from .answers import StaleAnswer, answer_idea
 from .models import Comment, CommentReport, Idea
 from .permissions import ANSWERERS, answerable_ideas, may_answer, may_answer_any, may_moderate
@@ -103,6 +108,30 @@ class ModerationView(ModeratorView):
             }
             for comment in comments
         ]
+        reported = (
+            moderation.reported_comments()
+            .select_related("idea", "author__profile")
+            .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_reports"))
+            .order_by("first_report", "pk")
+        )
+        context["reported"] = [
+            {
+                "comment": comment,
+                "author": shown_name(comment.author),
+                "reasons": _reasons(comment.open_reports),
+                "notes": [r.note for r in comment.open_reports if r.note],
+                "report_count": len(comment.open_reports),
+                "counting": sum(1 for r in comment.open_reports if r.counts),
+                "form": bound.get(("reported", comment.pk))
+                or ReportedCommentForm(
+                    prefix=f"gemeld-{comment.pk}",
+                    initial={"reason": _common_reason(comment.open_reports)},
+                ),
+                "action": reverse("participation_admin:decide_reported", args=[comment.pk]),
+            }
+            for comment in reported
+        ]
+        context["hide_after"] = services.HIDE_AFTER_REPORTS
         context["recent"] = [
             {
                 "record": record,
@@ -140,7 +169,7 @@ class DecideView(ModerationView):
 
     def post(self, request, pk):
         obj = self.get_object()
-        prefix = {"idea": "idee", "comment": "reactie"}[self.kind]
+        prefix = {"idea": "idee", "comment": "reactie", "reported": "gemeld"}[self.kind]
         form = self.form_class(request.POST, prefix=f"{prefix}-{obj.pk}")
         if not form.is_valid():
             context = self.get_context_data(bound={(self.kind, obj.pk): form})
@@ -189,6 +218,22 @@ class DecideCommentView(DecideView):
             return _("De reactie staat weer op de site.")
         moderation.remove_comment(
             comment, self.request.user, data["reason"], expected=CommentStatus.HIDDEN
+        )
+        return _("De reactie is verwijderd; de schrijver krijgt de reden.")
+
+
+class DecideReportedView(DecideCommentView):
+    """A visible comment with reports: remove it, or handle the reports and leave it."""
+
+    form_class = ReportedCommentForm
+    kind = "reported"
+
+    def decide(self, comment, data):
+        if data["decision"] == "afhandelen":
+            moderation.dismiss_reports(comment, self.request.user)
+            return _("De meldingen zijn afgehandeld; de reactie blijft staan.")
+        moderation.remove_comment(
+            comment, self.request.user, data["reason"], expected=CommentStatus.VISIBLE
         )
         return _("De reactie is verwijderd; de schrijver krijgt de reden.")
 

@@ -12,6 +12,7 @@ when something waits: a link to the queue, nothing of the items themselves."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +38,18 @@ def waiting_ideas():
 
 def hidden_comments():
     return Comment.objects.filter(status=CommentStatus.HIDDEN)
+
+
+def reported_comments():
+    """Visible comments with reports nobody handled yet: too few to hide them (or from new
+    accounts, which never hide), but a moderator should see them. `first_report`: the oldest."""
+    return (
+        Comment.objects.filter(status=CommentStatus.VISIBLE)
+        .annotate(
+            first_report=Min("reports__created_at", filter=Q(reports__handled_at__isnull=True))
+        )
+        .filter(first_report__isnull=False)
+    )
 
 
 def recent_decisions(limit=RECENT_DECISIONS):
@@ -172,6 +185,14 @@ def restore_removed_comment(comment: Comment, moderator) -> None:
         )
 
 
+def dismiss_reports(comment: Comment, moderator) -> None:
+    """The reports of a visible comment did not hold: it stays, its reports are handled (later
+    reports count afresh). No status step, so no history row; nobody is mailed."""
+    with transaction.atomic():
+        _expect(comment, CommentStatus.VISIBLE)
+        _handle_reports(comment)
+
+
 def remove_comment(comment: Comment, moderator, reason: str, *, expected=None) -> None:
     """Removed for good, with a standard reason that the author is told."""
     if reason not in ReportReason.values:
@@ -209,7 +230,7 @@ def moderators():
 def notify_moderators(now=None) -> int:
     """When ideas or comments wait: one mail to every moderator, at most once per interval
     (claimed in the throttle store, so two schedulers send it once). Returns the mails queued."""
-    if not (waiting_ideas().exists() or hidden_comments().exists()):
+    if not (waiting_ideas().exists() or hidden_comments().exists() or reported_comments().exists()):
         return 0
     addresses = list(moderators().values_list("email", flat=True))
     if not addresses:

@@ -5,7 +5,7 @@ Every outcome is checked in the database too: a refused POST stores nothing."""
 import pytest
 from django.urls import reverse
 
-from samenaanpak.participation import moderation
+from samenaanpak.participation import moderation, services
 from samenaanpak.participation.models import Comment, Idea
 from samenaanpak.participation.status import CommentStatus, IdeaStatus
 from samenaanpak.plan.models import Action
@@ -32,6 +32,8 @@ MATRIX = {
     "undo_refusal": (NO, NO, YES, NO, NO, NO, YES),  # back to the queue, after a confirm step
     "publish_refused": (NO, NO, YES, NO, NO, NO, YES),
     "restore_removed": (NO, NO, YES, NO, NO, NO, YES),
+    "dismiss_reports": (NO, NO, YES, NO, NO, NO, YES),  # of a visible, reported comment
+    "remove_reported": (NO, NO, YES, NO, NO, NO, YES),
     "answer_idea": (NO, NO, NO, YES, NO, YES, YES),
     "link_actions": (NO, NO, NO, YES, NO, YES, YES),
     "see_idea_list": (NO, NO, NO, YES, NO, YES, YES),  # of the owning think tank
@@ -105,6 +107,18 @@ def check(client, name, author):
         client.post(url, {"besluit": "terugzetten"})
         changed = Comment.objects.get(pk=comment.pk).status != CommentStatus.REMOVED
         return YES if confirm == YES and changed else NO if confirm == NO and not changed else "?"
+    if name in ("dismiss_reports", "remove_reported"):
+        on = idea(author, status=IdeaStatus.RECEIVED, title=f"Idee voor {name}")
+        comment = services.add_comment(on, author, "Gemelde reactie.")
+        services.report_comment(comment, public_account(f"melder-{name}", established=True), "spam")
+        decision = "afhandelen" if name == "dismiss_reports" else "verwijderen"
+        client.post(
+            reverse("participation_admin:decide_reported", args=[comment.pk]),
+            {f"gemeld-{comment.pk}-decision": decision, f"gemeld-{comment.pk}-reason": "spam"},
+        )
+        if name == "remove_reported":
+            return YES if Comment.objects.get(pk=comment.pk).status == CommentStatus.REMOVED else NO
+        return YES if not comment.reports.filter(handled_at__isnull=True).exists() else NO
     if name in ("answer_idea", "link_actions"):
         received = idea(author, status=IdeaStatus.RECEIVED, title=f"Idee voor {name}")
         data = {

@@ -205,9 +205,15 @@ def test_the_queue_costs_the_same_queries_for_few_and_many_items(client, moderat
     on = idea(author, status=IdeaStatus.RECEIVED, title="Gepubliceerd idee")
 
     def add(n):
+        from samenaanpak.participation import services
+
         for i in range(n):
             idea(author, title=f"Wachtend {i}")
             hidden_comment(on, author, reporters)
+            reported = services.add_comment(on, author, f"Gemeld {i}")
+            services.report_comment(reported, reporters[0], "spam", "Reclame")
+            moderation.reject_idea(idea(author, title=f"Geweigerd {i}"), None, "Dubbel.")
+            moderation.remove_comment(services.add_comment(on, author, f"Weg {i}"), None, "spam")
 
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -332,3 +338,78 @@ def test_a_removed_comment_is_restored_after_a_confirm_step(client, moderator):
     assert "Een nare reactie." not in told.body  # mails quote reasons, never the comment
     queue = client.get(reverse("participation_admin:queue")).content.decode()
     assert undo_url not in queue and "Nog geen besluiten om te herzien." in queue
+
+
+# --- reported comments that are still visible --------------------------------------------------
+
+
+def _report_on_screen(comment, reporter, reason, note=""):
+    """A resident reports the comment through the public report form."""
+    from django.test import Client
+
+    from .helpers import form_data
+
+    resident = Client()
+    resident.force_login(reporter)
+    response = resident.post(
+        f"/denk-mee/reactie/{comment.pk}/melden/", form_data(reason=reason, note=note)
+    )
+    assert response.status_code == 200 and "gemeld" in response.content.decode()
+
+
+def _decide_reported(client, comment, decision, reason=""):
+    return client.post(
+        reverse("participation_admin:decide_reported", args=[comment.pk]),
+        {f"gemeld-{comment.pk}-decision": decision, f"gemeld-{comment.pk}-reason": reason},
+    )
+
+
+@pytest.mark.django_db
+def test_reported_comments_below_the_threshold_wait_for_a_moderator(client, moderator):
+    from samenaanpak.participation import services
+    from samenaanpak.participation.models import Comment, Idea
+
+    author = public_account("schrijver", established=True)
+    on = idea(author, status=IdeaStatus.RECEIVED, title="Idee met gemelde reactie")
+    comment = services.add_comment(on, author, "Een twijfelachtige reactie.")
+    _report_on_screen(comment, public_account("melder1", established=True), "spam")
+    _report_on_screen(comment, public_account("melder2", established=True), "spam")
+    _report_on_screen(comment, public_account("nieuwkomer"), "kwetsend", "Vervelende toon")
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.VISIBLE  # below 3 counting
+
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    section = queue[queue.index('id="gemeld"') : queue.index('id="recent-beslist"')]
+    assert "1 gemelde reactie, nog zichtbaar" in section
+    assert "Een twijfelachtige reactie." in section and "Vervelende toon" in section
+    assert "3 meldingen" in section and "2 van vaste deelnemers" in section
+    assert "Spam (2)" in section and "Kwetsend (1)" in section
+    assert '<option value="spam" selected>' in section
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "1 zichtbare reactie is gemeld." in home
+
+    # The reports did not hold: handled, the comment stays, nobody is mailed, no history row.
+    assert _decide_reported(client, comment, "afhandelen").status_code == 302
+    assert not CommentReport.objects.filter(comment=comment, handled_at__isnull=True).exists()
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.VISIBLE
+    assert CommentEvent.objects.filter(comment=comment).count() == 1
+    assert not OutgoingEmail.objects.filter(to=author.email).exists()
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    assert "Een twijfelachtige reactie." not in queue
+
+    # A later report counts afresh; this time the moderator removes it, with a reason.
+    _report_on_screen(comment, public_account("melder3", established=True), "kwetsend")
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    assert "Een twijfelachtige reactie." in queue and "1 melding" in queue
+    response = _decide_reported(client, comment, "verwijderen", "")
+    assert response.status_code == 400 and "Kies de reden" in response.content.decode()
+    assert f'href="#id_gemeld-{comment.pk}-reason"' in response.content.decode()
+    assert _decide_reported(client, comment, "verwijderen", "kwetsend").status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.REMOVED and comment.state.author == moderator
+    assert Idea.objects.get(pk=on.pk).comment_count == 0
+    (mail,) = OutgoingEmail.objects.filter(to=author.email)
+    assert mail.subject == "Uw reactie is verwijderd" and "Kwetsend" in mail.body
+    # A colleague's stale "afhandelen" after the removal: a message, nothing changes.
+    followed = client.get(_decide_reported(client, comment, "afhandelen")["Location"])
+    assert "Iemand anders heeft hierover intussen al besloten" in followed.content.decode()
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.REMOVED
