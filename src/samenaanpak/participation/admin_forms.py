@@ -1,7 +1,7 @@
 """Back-office forms of Denk mee: the moderators' decisions and the think tank's answer."""
 
 from django import forms
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from samenaanpak.core.history import TransitionError
@@ -110,9 +110,13 @@ class AnswerForm(forms.Form):
             (value, IdeaStatus(value).label) for value in answer_choices(self.current)
         ]
         self.fields["state"].initial = idea.state_id
-        # Real actions first, the think tank's own before the others, then the examples.
+        # Real actions only, the think tank's own first: an idea "overgenomen" in an example
+        # action would promise residents something nobody plans. An example already linked (the
+        # content set's example ideas) stays offered, so a new answer does not drop it unseen.
+        linked = list(idea.actions.values_list("pk", flat=True)) if idea.pk else []
         self.fields["actions"].queryset = (
-            Action.objects.select_related("goal__think_tank")
+            Action.objects.filter(Q(is_example=False) | Q(pk__in=linked))
+            .select_related("goal__think_tank")
             .annotate(
                 own=Case(
                     When(goal__think_tank=idea.think_tank_id, then=Value(0)),
@@ -123,7 +127,7 @@ class AnswerForm(forms.Form):
             .order_by("is_example", "own", "goal__think_tank__path", "goal__sort_order", "pk")
         )
         if not self.is_bound:
-            self.fields["actions"].initial = list(idea.actions.values_list("pk", flat=True))
+            self.fields["actions"].initial = linked
 
     def clean(self):
         cleaned = super().clean()

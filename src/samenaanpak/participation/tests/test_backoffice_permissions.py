@@ -128,6 +128,8 @@ def check(client, name, author):
         }
         if name == "link_actions":
             action = Action.objects.filter(goal__think_tank__slug="preventie").first()
+            action.is_example = False  # as an editor made it real: examples are not offered
+            action.save(update_fields=["is_example"])
             data.update(status=IdeaStatus.ADOPTED, actions=[action.pk])
         client.post(reverse("participation_admin:answer", args=[received.pk]), data)
         received = Idea.objects.get(pk=received.pk)
