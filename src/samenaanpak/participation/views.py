@@ -22,6 +22,7 @@ from wagtail.models import Site
 
 from samenaanpak.core import throttle
 from samenaanpak.core.public_forms import submit
+from samenaanpak.core.roles import is_staff_account
 
 from . import services
 from .filters import IdeaFilter
@@ -188,16 +189,34 @@ def idea_context(request, page, idea, user, **extra):
         "own": user is not None and idea.author_id == user.pk,
     }
     if user is not None:
-        context["supported"] = Support.objects.filter(idea=idea, user=user).exists()
+        # Reporting stays open to staff: a moderator's report hides a comment at once.
         context["reported"] = set(
             CommentReport.objects.filter(reporter=user, comment__idea=idea).values_list(
                 "comment_id", flat=True
             )
         )
-        context["can_take_part"] = has_profile(user)
-        context.setdefault("comment_form", CommentForm())
+        if is_staff_account(user):
+            # Steunen and reageren are for residents' accounts; a back-office user gets the
+            # idea's place in the back office instead of forms that lead nowhere.
+            context["back_office_url"] = back_office_url(idea, user)
+        else:
+            context["supported"] = Support.objects.filter(idea=idea, user=user).exists()
+            context["can_take_part"] = has_profile(user)
+            context.setdefault("comment_form", CommentForm())
     context.update(extra)
     return context
+
+
+def back_office_url(idea, user) -> str:
+    """Where a back-office user deals with this idea: its answer form for who may answer it,
+    the moderation queue for a moderator, else the back office's home."""
+    from .permissions import may_answer, may_moderate
+
+    if may_answer(user, idea):
+        return reverse("participation_admin:answer", args=[idea.pk])
+    if may_moderate(user):
+        return reverse("participation_admin:queue")
+    return reverse("wagtailadmin_home")
 
 
 def idea_detail(request, page, pk, status=200, **extra):
@@ -222,6 +241,14 @@ def support_view(request, page, pk):
         return redirect(login_url(idea_url))
     if request.method != "POST":
         return redirect(idea_url)
+    if is_staff_account(user):
+        return idea_detail(
+            request,
+            page,
+            pk,
+            status=403,
+            support_error=_("Steunen kan alleen met een account voor bewoners."),
+        )
     try:
         if request.POST.get("intrekken"):
             services.withdraw_support(idea, user)
