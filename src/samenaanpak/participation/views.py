@@ -189,20 +189,18 @@ def idea_context(request, page, idea, user, **extra):
         "own": user is not None and idea.author_id == user.pk,
     }
     if user is not None:
-        # Reporting stays open to staff: a moderator's report hides a comment at once.
+        context["supported"] = Support.objects.filter(idea=idea, user=user).exists()
         context["reported"] = set(
             CommentReport.objects.filter(reporter=user, comment__idea=idea).values_list(
                 "comment_id", flat=True
             )
         )
+        context["can_take_part"] = has_profile(user)
+        context.setdefault("comment_form", CommentForm())
         if is_staff_account(user):
-            # Steunen and reageren are for residents' accounts; a back-office user gets the
-            # idea's place in the back office instead of forms that lead nowhere.
+            # A back-office user gets the idea's place in the back office; one without a
+            # resident's profile gets it instead of the forms, which would lead nowhere.
             context["back_office_url"] = back_office_url(idea, user)
-        else:
-            context["supported"] = Support.objects.filter(idea=idea, user=user).exists()
-            context["can_take_part"] = has_profile(user)
-            context.setdefault("comment_form", CommentForm())
     context.update(extra)
     return context
 
@@ -241,7 +239,7 @@ def support_view(request, page, pk):
         return redirect(login_url(idea_url))
     if request.method != "POST":
         return redirect(idea_url)
-    if is_staff_account(user):
+    if is_staff_account(user) and not has_profile(user):
         return idea_detail(
             request,
             page,

@@ -284,6 +284,15 @@ def test_staff_get_the_idea_in_the_back_office_instead_of_forms(client, nijkerk,
     response = client.post(f"/denk-mee/{idea.pk}/steun/")
     assert response.status_code == 403 and "account voor bewoners" in _html(response)
     assert not Support.objects.filter(idea=idea).exists()
+    # A member who also has a resident's profile takes part as before, with the link besides.
+    from django.contrib.auth.models import Group
+
+    both = public_account("Lid met profiel")
+    both.groups.add(Group.objects.get(name="Denktank Preventie"))
+    verified_login(client, both)
+    html = _html(client.get(f"/denk-mee/{idea.pk}/"))
+    assert "Steun dit idee" in html and "Reactie plaatsen" in html
+    assert "Dit idee in het beheer" in html and "account voor bewoners" not in html
     # A resident still gets the forms.
     client.force_login(public_account("Bewoner"))
     html = _html(client.get(f"/denk-mee/{idea.pk}/"))
