@@ -3,6 +3,8 @@ real setup screens, publishes a new account's first idea from the queue; a think
 the same, answers "overgenomen" first without an action (an error at the field), then with one.
 axe on the queue and on the answer form with its error."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
@@ -125,4 +127,103 @@ def test_on_a_phone_the_moderator_reads_the_whole_title_and_where_they_are(site,
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     expect(page.locator("[data-w-breadcrumbs]")).to_contain_text("Moderatie")
     assert axe(page) == []
+    context.close()
+
+
+SHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots" / "denkmee-backoffice"
+
+
+def _overflowing(page) -> list[str]:
+    """Elements of the main content that stick out of the screen (a phone must not scroll
+    sideways to read a row)."""
+    return page.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+        .filter(e => !e.closest('.w-sr-only'))
+        .map(e => e.tagName + '.' + e.className)""")
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_ideas_list_fits_and_staff_find_the_back_office(site, browser, axe):
+    """Walked on a phone (390 px): the back office's list of ideas had five columns and ran off
+    the screen; a member who opened an idea on the public site was offered forms meant for
+    residents. Also the queue's new sections (reported comments, recent decisions) on a phone."""
+    from samenaanpak.accounts.models import Profile
+    from samenaanpak.participation import moderation, services
+    from samenaanpak.plan.models import ThinkTankPage
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    _staff("lid-preventie", "Denktank Preventie")
+    moderator = _staff("moderator", "Moderator")
+    preventie = ThinkTankPage.objects.get(slug="preventie")
+    author = UserFactory(username="bewoner", email="bewoner@example.org")
+    Profile.objects.create(user=author, display_name="Bewoner")
+    long_title = "Een vaste avond in de bibliotheek waar ouders elkaar ontmoeten en vragen stellen"
+    ideas = [
+        services.submit_idea(author=author, think_tank=preventie, title=title, text="Uitleg.")
+        for title in (long_title, "Voorlichting op de sportclub", "Meer jongerenwerk")
+    ]
+    moderation.publish_idea(ideas[0], moderator, expected=IdeaStatus.WAITING)
+
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    enrol(page, site.url + "/beheer/denk-mee/", "lid-preventie")
+    page.goto(site.url + "/beheer/denk-mee/")
+    page.wait_for_load_state("networkidle")
+    link = page.get_by_role("link", name=long_title)
+    expect(link).to_be_visible()
+    page.screenshot(path=SHOTS / "ideas-phone.png", full_page=True)
+    assert _overflowing(page) == []
+    assert axe(page) == []
+    # What a phone user needs per row: the title (a link), its status, think tank and date.
+    row = page.get_by_role("row").filter(has=link)
+    expect(row).to_contain_text("Ontvangen")
+    expect(row).to_contain_text("Preventie")
+
+    # The public idea page: no residents' forms, the way back to the back office.
+    page.goto(site.url + f"/denk-mee/{ideas[0].pk}/")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_text("U bent ingelogd met een beheeraccount")).to_be_visible()
+    expect(page.get_by_role("button", name="Steun dit idee")).to_have_count(0)
+    page.screenshot(path=SHOTS / "idea-as-staff-phone.png", full_page=True)
+    assert axe(page) == []
+    page.get_by_role("link", name="Dit idee in het beheer").first.click()
+    expect(page.get_by_role("heading", name=f"Antwoord op “{long_title}”")).to_be_visible()
+    sign_out(page)
+
+    # The moderator on a phone: a reported comment that is still visible, and undoing a refusal
+    # from "Recent beslist" after a confirm step.
+    resident = UserFactory(username="melder", email="melder@example.org")
+    Profile.objects.create(user=resident, display_name="Melder")
+    comment = services.add_comment(ideas[0], author, "Dit is een twijfelachtige reactie.")
+    services.report_comment(comment, resident, "spam", "Lijkt op reclame")
+    moderation.reject_idea(ideas[1], moderator, "Dit idee staat er al.")
+    enrol(page, site.url + "/beheer/denk-mee/moderatie/", "moderator")
+    page.goto(site.url + "/beheer/denk-mee/moderatie/")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_text("Dit is een twijfelachtige reactie.")).to_be_visible()
+    expect(page.get_by_text("Lijkt op reclame")).to_be_visible()
+    page.screenshot(path=SHOTS / "queue-phone.png", full_page=True)
+    page.locator("#gemeld").scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "queue-phone-reported.png")
+    page.locator("#recent-beslist").scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "queue-phone-recent.png")
+    assert _overflowing(page) == []
+    assert axe(page) == []
+    page.get_by_role("link", name="Herzien (Voorlichting op de sportclub)").click()
+    expect(page.get_by_text("Dit idee staat er al.")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=SHOTS / "undo-phone.png", full_page=True)
+    assert _overflowing(page) == []
+    assert axe(page) == []
+    page.get_by_role("button", name="Terug in de wachtrij").click()
+    expect(page.get_by_text("wacht weer op een besluit")).to_be_visible()
+    expect(page.get_by_role("heading", name="Voorlichting op de sportclub")).to_be_visible()
+    ideas[1].refresh_from_db()
+    assert ideas[1].status == IdeaStatus.WAITING
+    # The reports did not hold: handled, the comment stays.
+    page.get_by_role("button", name="Meldingen afhandelen, reactie blijft").click()
+    expect(page.get_by_text("De meldingen zijn afgehandeld")).to_be_visible()
+    expect(page.get_by_text("Dit is een twijfelachtige reactie.")).to_have_count(0)
     context.close()

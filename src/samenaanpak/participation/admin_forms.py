@@ -1,7 +1,7 @@
 """Back-office forms of Denk mee: the moderators' decisions and the think tank's answer."""
 
 from django import forms
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from samenaanpak.core.history import TransitionError
@@ -28,17 +28,37 @@ class IdeaDecisionForm(forms.Form):
         return cleaned
 
 
+def removal_reason():
+    return forms.ChoiceField(
+        label=_("Reden bij verwijderen (de schrijver krijgt deze te lezen)"),
+        choices=[("", _("Kies een reden"))] + ReportReason.choices,
+        required=False,
+    )
+
+
 class CommentDecisionForm(forms.Form):
     """Show a hidden comment again, or remove it with a standard reason the author is told."""
 
     decision = forms.ChoiceField(
         choices=[("terugzetten", "terugzetten"), ("verwijderen", "verwijderen")]
     )
-    reason = forms.ChoiceField(
-        label=_("Reden bij verwijderen (de schrijver krijgt deze te lezen)"),
-        choices=[("", _("Kies een reden"))] + ReportReason.choices,
-        required=False,
+    reason = removal_reason()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "verwijderen" and not cleaned.get("reason"):
+            self.add_error("reason", _("Kies de reden die de schrijver te lezen krijgt."))
+        return cleaned
+
+
+class ReportedCommentForm(forms.Form):
+    """A visible comment with reports: remove it with a standard reason the author is told, or
+    handle the reports and leave it."""
+
+    decision = forms.ChoiceField(
+        choices=[("verwijderen", "verwijderen"), ("afhandelen", "afhandelen")]
     )
+    reason = removal_reason()
 
     def clean(self):
         cleaned = super().clean()
@@ -90,9 +110,13 @@ class AnswerForm(forms.Form):
             (value, IdeaStatus(value).label) for value in answer_choices(self.current)
         ]
         self.fields["state"].initial = idea.state_id
-        # Real actions first, the think tank's own before the others, then the examples.
+        # Real actions only, the think tank's own first: an idea "overgenomen" in an example
+        # action would promise residents something nobody plans. An example already linked (the
+        # content set's example ideas) stays offered, so a new answer does not drop it unseen.
+        linked = list(idea.actions.values_list("pk", flat=True)) if idea.pk else []
         self.fields["actions"].queryset = (
-            Action.objects.select_related("goal__think_tank")
+            Action.objects.filter(Q(is_example=False) | Q(pk__in=linked))
+            .select_related("goal__think_tank")
             .annotate(
                 own=Case(
                     When(goal__think_tank=idea.think_tank_id, then=Value(0)),
@@ -103,7 +127,7 @@ class AnswerForm(forms.Form):
             .order_by("is_example", "own", "goal__think_tank__path", "goal__sort_order", "pk")
         )
         if not self.is_bound:
-            self.fields["actions"].initial = list(idea.actions.values_list("pk", flat=True))
+            self.fields["actions"].initial = linked
 
     def clean(self):
         cleaned = super().clean()

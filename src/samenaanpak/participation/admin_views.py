@@ -18,10 +18,15 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from samenaanpak.accounts.identity import shown_name
 from samenaanpak.core.history import TransitionError
 
-from . import moderation
-from .admin_forms import AnswerForm, CommentDecisionForm, IdeaDecisionForm
+from . import moderation, services
+from .admin_forms import (
+    AnswerForm,
+    CommentDecisionForm,
+    IdeaDecisionForm,
+    ReportedCommentForm,
+)
 from .answers import StaleAnswer, answer_idea
-from .models import CommentReport, Idea
+from .models import Comment, CommentReport, Idea
 from .permissions import ANSWERERS, answerable_ideas, may_answer, may_answer_any, may_moderate
 from .status import PUBLIC_IDEA_STATUSES, CommentStatus, IdeaStatus, ReportReason
 from .urls import idea_path
@@ -34,13 +39,9 @@ def _reasons(reports):
     return [(ReportReason(reason).label, n) for reason, n in counts.most_common()]
 
 
-class ModerationView(WagtailAdminTemplateMixin, TemplateView):
-    """Ideas waiting to be published and comments hidden after reports, oldest first."""
-
+class ModeratorView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Moderatie")
     header_icon = "tasks"
-    template_name = "participation/admin/queue.html"
-    http_method_names = ["get"]  # the decisions are POSTed to DecideIdeaView/DecideCommentView
 
     def dispatch(self, request, *args, **kwargs):
         if not may_moderate(request.user):
@@ -50,6 +51,22 @@ class ModerationView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         # Without its own item Wagtail's header shows only "Home" above the queue.
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+
+def _decider(event) -> str:
+    """Who took a decision, as moderators know each other (the back office's name)."""
+    user = event.author if event is not None else None
+    if user is None:
+        return _("onbekend")
+    return user.get_full_name() or user.get_username()
+
+
+class ModerationView(ModeratorView):
+    """Ideas waiting to be published and comments hidden after reports, oldest first; below them
+    the last decisions, each with a way to undo it."""
+
+    template_name = "participation/admin/queue.html"
+    http_method_names = ["get"]  # the decisions are POSTed to DecideIdeaView/DecideCommentView
 
     def get_context_data(self, bound=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,6 +108,44 @@ class ModerationView(WagtailAdminTemplateMixin, TemplateView):
             }
             for comment in comments
         ]
+        reported = (
+            moderation.reported_comments()
+            .select_related("idea", "author__profile")
+            .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_reports"))
+            .order_by("first_report", "pk")
+        )
+        context["reported"] = [
+            {
+                "comment": comment,
+                "author": shown_name(comment.author),
+                "reasons": _reasons(comment.open_reports),
+                "notes": [r.note for r in comment.open_reports if r.note],
+                "report_count": len(comment.open_reports),
+                "counting": sum(1 for r in comment.open_reports if r.counts),
+                "form": bound.get(("reported", comment.pk))
+                or ReportedCommentForm(
+                    prefix=f"gemeld-{comment.pk}",
+                    initial={"reason": _common_reason(comment.open_reports)},
+                ),
+                "action": reverse("participation_admin:decide_reported", args=[comment.pk]),
+            }
+            for comment in reported
+        ]
+        context["hide_after"] = services.HIDE_AFTER_REPORTS
+        context["recent"] = [
+            {
+                "record": record,
+                "is_idea": isinstance(record, Idea),
+                "decider": _decider(record.state),
+                "url": reverse(
+                    "participation_admin:undo_idea"
+                    if isinstance(record, Idea)
+                    else "participation_admin:undo_comment",
+                    args=[record.pk],
+                ),
+            }
+            for record in moderation.recent_decisions()
+        ]
         context["has_errors"] = bool(bound)
         context["error_forms"] = list(bound.values())
         return context
@@ -114,7 +169,7 @@ class DecideView(ModerationView):
 
     def post(self, request, pk):
         obj = self.get_object()
-        prefix = {"idea": "idee", "comment": "reactie"}[self.kind]
+        prefix = {"idea": "idee", "comment": "reactie", "reported": "gemeld"}[self.kind]
         form = self.form_class(request.POST, prefix=f"{prefix}-{obj.pk}")
         if not form.is_valid():
             context = self.get_context_data(bound={(self.kind, obj.pk): form})
@@ -153,8 +208,6 @@ class DecideCommentView(DecideView):
     kind = "comment"
 
     def get_object(self):
-        from .models import Comment
-
         return get_object_or_404(
             Comment.objects.select_related("idea", "author"), pk=self.kwargs["pk"]
         )
@@ -167,6 +220,136 @@ class DecideCommentView(DecideView):
             comment, self.request.user, data["reason"], expected=CommentStatus.HIDDEN
         )
         return _("De reactie is verwijderd; de schrijver krijgt de reden.")
+
+
+class DecideReportedView(DecideCommentView):
+    """A visible comment with reports: remove it, or handle the reports and leave it."""
+
+    form_class = ReportedCommentForm
+    kind = "reported"
+
+    def decide(self, comment, data):
+        if data["decision"] == "afhandelen":
+            moderation.dismiss_reports(comment, self.request.user)
+            return _("De meldingen zijn afgehandeld; de reactie blijft staan.")
+        moderation.remove_comment(
+            comment, self.request.user, data["reason"], expected=CommentStatus.VISIBLE
+        )
+        return _("De reactie is verwijderd; de schrijver krijgt de reden.")
+
+
+class UndoView(ModeratorView):
+    """One of the recent decisions, undone after a confirm step: GET shows what was decided and
+    what undoing does (the author is told), POST does it. A decision that someone else changed
+    meanwhile is a message on the queue."""
+
+    template_name = "participation/admin/undo.html"
+    http_method_names = ["get", "post"]
+    model = None
+    related = ()
+    decided = None  # the status a decision left the record in
+    choices = ()
+
+    def get_page_title(self):
+        return _("Besluit herzien")
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("participation_admin:queue"), "label": _("Moderatie")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_moderate(request.user):
+            raise PermissionDenied
+        self.object = get_object_or_404(
+            self.model.objects.select_related("author__profile", "state__author", *self.related),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def _overtaken(self):
+        messages.warning(
+            self.request,
+            _("Iemand anders heeft hierover intussen al besloten. Bekijk de lijst opnieuw."),
+        )
+        return redirect("participation_admin:queue")
+
+    def get(self, request, *args, **kwargs):
+        if self.object.status != self.decided:
+            return self._overtaken()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, error=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            record=self.object,
+            is_idea=isinstance(self.object, Idea),
+            author=shown_name(self.object.author),
+            decider=_decider(self.object.state),
+            choices=self.choices,
+            error=error,
+            queue_url=reverse("participation_admin:queue"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        choice = request.POST.get("besluit", "")
+        if choice not in {value for value, _label, _help in self.choices}:
+            context = self.get_context_data(error=_("Kies wat er met het besluit gebeurt."))
+            return self.render_to_response(context, status=400)
+        try:
+            message = self.undo(choice)
+        except TransitionError:
+            return self._overtaken()
+        messages.success(request, message)
+        return redirect("participation_admin:queue")
+
+
+class UndoIdeaView(UndoView):
+    model = Idea
+    decided = IdeaStatus.REJECTED
+    choices = (
+        (
+            "plaatsen",
+            gettext_lazy("Alsnog plaatsen"),
+            gettext_lazy("Het idee komt op de site; de indiener krijgt bericht."),
+        ),
+        (
+            "wachtrij",
+            gettext_lazy("Terug in de wachtrij"),
+            gettext_lazy(
+                "Het idee wacht weer op een besluit; de indiener hoort dat het opnieuw bekeken "
+                "wordt."
+            ),
+        ),
+    )
+
+    def undo(self, choice):
+        idea = self.object
+        if choice == "plaatsen":
+            moderation.publish_idea(idea, self.request.user, expected=IdeaStatus.REJECTED)
+            return _("Het idee “%(title)s” staat alsnog op de site.") % {"title": idea.title}
+        moderation.requeue_idea(idea, self.request.user)
+        return _("Het idee “%(title)s” wacht weer op een besluit.") % {"title": idea.title}
+
+
+class UndoCommentView(UndoView):
+    model = Comment
+    decided = CommentStatus.REMOVED
+    choices = (
+        (
+            "terugzetten",
+            gettext_lazy("Reactie terugzetten"),
+            gettext_lazy("De reactie staat weer op de site; de schrijver krijgt bericht."),
+        ),
+    )
+
+    related = ("idea",)
+
+    def undo(self, choice):
+        moderation.restore_removed_comment(self.object, self.request.user)
+        return _("De reactie staat weer op de site; de schrijver krijgt bericht.")
 
 
 # --- Answers -----------------------------------------------------------------------------------

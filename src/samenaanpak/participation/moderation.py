@@ -12,6 +12,7 @@ when something waits: a link to the queue, nothing of the items themselves."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from .urls import absolute, idea_path
 
 MODERATOR_GROUP = "Moderator"
 MAIL_CLAIM_KEY = "participation:moderators-mailed"
+RECENT_DECISIONS = 20  # how many of the last decisions the queue offers to undo
 
 
 def waiting_ideas():
@@ -36,6 +38,36 @@ def waiting_ideas():
 
 def hidden_comments():
     return Comment.objects.filter(status=CommentStatus.HIDDEN)
+
+
+def reported_comments():
+    """Visible comments with reports nobody handled yet: too few to hide them (or from new
+    accounts, which never hide), but a moderator should see them. `first_report`: the oldest."""
+    return (
+        Comment.objects.filter(status=CommentStatus.VISIBLE)
+        .annotate(
+            first_report=Min("reports__created_at", filter=Q(reports__handled_at__isnull=True))
+        )
+        .filter(first_report__isnull=False)
+    )
+
+
+def recent_decisions(limit=RECENT_DECISIONS):
+    """The last decisions a moderator may undo, newest first: ideas that were not placed and
+    comments that were removed (still so now). Two queries, whatever the number."""
+    ideas = list(
+        Idea.objects.filter(status=IdeaStatus.REJECTED)
+        .select_related("think_tank", "author__profile", "state__author")
+        .order_by("-state__created_at", "-pk")[:limit]
+    )
+    comments = list(
+        Comment.objects.filter(status=CommentStatus.REMOVED)
+        .select_related("idea", "author__profile", "state__author")
+        .order_by("-state__created_at", "-pk")[:limit]
+    )
+    decided = ideas + comments
+    decided.sort(key=lambda record: record.state.created_at, reverse=True)
+    return decided[:limit]
 
 
 def _expect(record, status) -> None:
@@ -58,6 +90,8 @@ def _approve_author(user) -> None:
 
 
 def publish_idea(idea: Idea, moderator, *, expected=None) -> None:
+    """Place a waiting idea, or (expected=REJECTED) one that was wrongly refused."""
+    corrected = expected == IdeaStatus.REJECTED
     with transaction.atomic():
         _expect(idea, expected)
         record_status(idea, IdeaStatus.RECEIVED, author=moderator)
@@ -66,16 +100,21 @@ def publish_idea(idea: Idea, moderator, *, expected=None) -> None:
         if idea.author is not None:
             _approve_author(idea.author)
             notifications.follow(topic, idea.author, source=notifications.Follow.Source.OWN)
-            notifications.send_service_mail(
-                idea.author,
-                _("Uw idee staat op de site"),
-                _(
-                    "Uw idee “%(title)s” is bekeken en staat nu op de site:\n%(url)s\n\n"
-                    "U volgt uw idee: u hoort het als de denktank antwoordt. Uw volgende ideeën "
-                    "komen meteen op de site."
+            body = _(
+                "Uw idee “%(title)s” is bekeken en staat nu op de site:\n%(url)s\n\n"
+                "U volgt uw idee: u hoort het als de denktank antwoordt. Uw volgende ideeën "
+                "komen meteen op de site."
+            ) % {"title": idea.title, "url": absolute(path)}
+            if corrected:
+                body = (
+                    _(
+                        "Eerder schreven wij u dat uw idee niet geplaatst werd. Een moderator "
+                        "heeft dat besluit herzien."
+                    )
+                    + "\n\n"
+                    + body
                 )
-                % {"title": idea.title, "url": absolute(path)},
-            )
+            notifications.send_service_mail(idea.author, _("Uw idee staat op de site"), body)
 
 
 def reject_idea(idea: Idea, moderator, reason: str, *, expected=None) -> None:
@@ -94,6 +133,23 @@ def reject_idea(idea: Idea, moderator, reason: str, *, expected=None) -> None:
         )
 
 
+def requeue_idea(idea: Idea, moderator) -> None:
+    """Undo a refusal: the idea waits in the queue again; its author hears that the refusal no
+    longer stands (they were mailed the reason)."""
+    with transaction.atomic():
+        _expect(idea, IdeaStatus.REJECTED)
+        record_status(idea, IdeaStatus.WAITING, author=moderator)
+        notifications.send_service_mail(
+            idea.author,
+            _("Uw idee wordt opnieuw bekeken"),
+            _(
+                "Eerder schreven wij u dat uw idee “%(title)s” niet geplaatst werd. Een moderator "
+                "bekijkt het opnieuw; u krijgt bericht zodra daarover besloten is."
+            )
+            % {"title": idea.title},
+        )
+
+
 def _handle_reports(comment: Comment) -> None:
     CommentReport.objects.filter(comment=comment, handled_at__isnull=True).update(
         handled_at=timezone.now()
@@ -106,6 +162,34 @@ def restore_comment(comment: Comment, moderator, *, expected=None) -> None:
         _expect(comment, expected)
         record_status(comment, CommentStatus.VISIBLE, author=moderator)
         services.recount_comments(comment.idea_id)
+        _handle_reports(comment)
+
+
+def restore_removed_comment(comment: Comment, moderator) -> None:
+    """Undo a removal: the comment is shown again, and its author, who was told the removal and
+    its reason, hears that it is back."""
+    with transaction.atomic():
+        _expect(comment, CommentStatus.REMOVED)
+        record_status(comment, CommentStatus.VISIBLE, author=moderator)
+        services.recount_comments(comment.idea_id)
+        _handle_reports(comment)
+        notifications.send_service_mail(
+            comment.author,
+            _("Uw reactie staat weer op de site"),
+            _(
+                "Eerder schreven wij u dat uw reactie bij het idee “%(title)s” verwijderd was. "
+                "Een moderator heeft dat besluit herzien: uw reactie staat weer op de site.\n\n"
+                "%(url)s"
+            )
+            % {"title": comment.idea.title, "url": absolute(idea_path(comment.idea))},
+        )
+
+
+def dismiss_reports(comment: Comment, moderator) -> None:
+    """The reports of a visible comment did not hold: it stays, its reports are handled (later
+    reports count afresh). No status step, so no history row; nobody is mailed."""
+    with transaction.atomic():
+        _expect(comment, CommentStatus.VISIBLE)
         _handle_reports(comment)
 
 
@@ -146,7 +230,7 @@ def moderators():
 def notify_moderators(now=None) -> int:
     """When ideas or comments wait: one mail to every moderator, at most once per interval
     (claimed in the throttle store, so two schedulers send it once). Returns the mails queued."""
-    if not (waiting_ideas().exists() or hidden_comments().exists()):
+    if not (waiting_ideas().exists() or hidden_comments().exists() or reported_comments().exists()):
         return 0
     addresses = list(moderators().values_list("email", flat=True))
     if not addresses:

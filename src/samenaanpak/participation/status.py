@@ -55,8 +55,8 @@ IDEA_TRANSITIONS: dict[str | None, frozenset[str]] = {
     IdeaStatus.ADOPTED: frozenset({IdeaStatus.ADOPTED, IdeaStatus.IN_PROGRESS}),
     IdeaStatus.NOT_ADOPTED: frozenset({IdeaStatus.NOT_ADOPTED, IdeaStatus.IN_PROGRESS}),
     IdeaStatus.ALREADY_PLANNED: frozenset({IdeaStatus.ALREADY_PLANNED, IdeaStatus.IN_PROGRESS}),
-    # A moderator may put a wrongly refused idea back.
-    IdeaStatus.REJECTED: frozenset({IdeaStatus.RECEIVED}),
+    # A moderator may undo a refusal: publish the idea after all, or put it back in the queue.
+    IdeaStatus.REJECTED: frozenset({IdeaStatus.RECEIVED, IdeaStatus.WAITING}),
 }
 
 

@@ -22,6 +22,7 @@ from wagtail.models import Site
 
 from samenaanpak.core import throttle
 from samenaanpak.core.public_forms import submit
+from samenaanpak.core.roles import is_staff_account
 
 from . import services
 from .filters import IdeaFilter
@@ -196,8 +197,24 @@ def idea_context(request, page, idea, user, **extra):
         )
         context["can_take_part"] = has_profile(user)
         context.setdefault("comment_form", CommentForm())
+        if is_staff_account(user):
+            # A back-office user gets the idea's place in the back office; one without a
+            # resident's profile gets it instead of the forms, which would lead nowhere.
+            context["back_office_url"] = back_office_url(idea, user)
     context.update(extra)
     return context
+
+
+def back_office_url(idea, user) -> str:
+    """Where a back-office user deals with this idea: its answer form for who may answer it,
+    the moderation queue for a moderator, else the back office's home."""
+    from .permissions import may_answer, may_moderate
+
+    if may_answer(user, idea):
+        return reverse("participation_admin:answer", args=[idea.pk])
+    if may_moderate(user):
+        return reverse("participation_admin:queue")
+    return reverse("wagtailadmin_home")
 
 
 def idea_detail(request, page, pk, status=200, **extra):
@@ -222,6 +239,14 @@ def support_view(request, page, pk):
         return redirect(login_url(idea_url))
     if request.method != "POST":
         return redirect(idea_url)
+    if is_staff_account(user) and not has_profile(user):
+        return idea_detail(
+            request,
+            page,
+            pk,
+            status=403,
+            support_error=_("Steunen kan alleen met een account voor bewoners."),
+        )
     try:
         if request.POST.get("intrekken"):
             services.withdraw_support(idea, user)

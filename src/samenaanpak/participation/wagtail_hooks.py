@@ -17,6 +17,17 @@ urlpatterns = [
         admin_views.DecideCommentView.as_view(),
         name="decide_comment",
     ),
+    path(
+        "moderatie/gemeld/<int:pk>/",
+        admin_views.DecideReportedView.as_view(),
+        name="decide_reported",
+    ),
+    path("moderatie/idee/<int:pk>/herzien/", admin_views.UndoIdeaView.as_view(), name="undo_idea"),
+    path(
+        "moderatie/reactie/<int:pk>/herzien/",
+        admin_views.UndoCommentView.as_view(),
+        name="undo_comment",
+    ),
 ]
 
 
@@ -63,13 +74,14 @@ class ModerationPanel(Component):
     order = 40
     template_name = "participation/admin/queue_panel.html"
 
-    def __init__(self, ideas, comments):
-        self.ideas, self.comments = ideas, comments
+    def __init__(self, ideas, comments, reported=0):
+        self.ideas, self.comments, self.reported = ideas, comments, reported
 
     def get_context_data(self, parent_context):
         return {
             "ideas": self.ideas,
             "comments": self.comments,
+            "reported": self.reported,
             "url": reverse("participation_admin:queue"),
         }
 
@@ -80,5 +92,6 @@ def add_moderation_panel(request, panels):
         return
     ideas = moderation.waiting_ideas().count()
     comments = moderation.hidden_comments().count()
-    if ideas or comments:
-        panels.append(ModerationPanel(ideas, comments))
+    reported = moderation.reported_comments().count()
+    if ideas or comments or reported:
+        panels.append(ModerationPanel(ideas, comments, reported))

@@ -24,6 +24,13 @@ def member(nijkerk):
     return staff("lid-preventie", "Denktank Preventie")
 
 
+@pytest.fixture(autouse=True)
+def real_actions(nijkerk):
+    """The content set's actions are examples, which an answer may not name; here an editor has
+    made them real (as samenaanpak.tests.content.make_examples_real does)."""
+    Action.objects.update(is_example=False)
+
+
 def _post(client, target, **data):
     data.setdefault("state", target.state_id)
     return client.post(reverse("participation_admin:answer", args=[target.pk]), data)
@@ -122,11 +129,11 @@ def test_adopted_links_actions_mails_the_author_and_tells_followers(client, veri
     target = idea(author, status=S.RECEIVED)
     notifications.follow(target.topic, follower)
     actions = list(Action.objects.filter(goal__think_tank__slug="preventie")[:2])
-    # Real actions first, the think tank's own before those of others, examples last.
+    # The think tank's own actions before those of others.
     form = AnswerForm(idea=target)
     choices = list(form.fields["actions"].queryset)
-    flags = [a.is_example for a in choices]
-    assert flags == sorted(flags)
+    owns = [a.goal.think_tank_id != target.think_tank_id for a in choices]
+    assert owns == sorted(owns)
     response = _post(
         client,
         target,
@@ -249,3 +256,26 @@ def test_two_answers_at_once_one_wins_the_other_is_told(nijkerk):
         "",
     ]
     assert OutgoingEmail.objects.filter(purpose="dienstbericht").count() == 1
+
+
+@pytest.mark.django_db
+def test_example_actions_are_not_offered_for_an_answer(client, verified_login, member):
+    """An idea "overgenomen" in an example action would promise something nobody plans."""
+    verified_login(client, member)
+    example, real = Action.objects.filter(goal__think_tank__slug="preventie")[:2]
+    Action.objects.filter(pk=example.pk).update(is_example=True)
+    target = idea(public_account("indiener"), status=S.RECEIVED)
+    html = client.get(reverse("participation_admin:answer", args=[target.pk])).content.decode()
+    assert real.title in html and example.title not in html
+    # A forged choice is refused at the field; nothing is stored.
+    response = _post(client, target, status=S.ADOPTED, note="Overgenomen.", actions=[example.pk])
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["actions"]
+    target.refresh_from_db()
+    assert target.status == S.RECEIVED and not target.actions.exists()
+    # An example already linked (the content's example ideas) stays offered and checked, so a new
+    # answer does not drop it unseen.
+    answer_idea(target, S.ALREADY_PLANNED, "Staat al in het plan.", [example], member)
+    form = AnswerForm(idea=target)
+    assert example in form.fields["actions"].queryset
+    assert form.fields["actions"].initial == [example.pk]

@@ -5,6 +5,7 @@ Every outcome is checked in the database too: a refused POST stores nothing."""
 import pytest
 from django.urls import reverse
 
+from samenaanpak.participation import moderation, services
 from samenaanpak.participation.models import Comment, Idea
 from samenaanpak.participation.status import CommentStatus, IdeaStatus
 from samenaanpak.plan.models import Action
@@ -28,6 +29,11 @@ MATRIX = {
     "reject_idea": (NO, NO, YES, NO, NO, NO, YES),
     "restore_comment": (NO, NO, YES, NO, NO, NO, YES),
     "remove_comment": (NO, NO, YES, NO, NO, NO, YES),
+    "undo_refusal": (NO, NO, YES, NO, NO, NO, YES),  # back to the queue, after a confirm step
+    "publish_refused": (NO, NO, YES, NO, NO, NO, YES),
+    "restore_removed": (NO, NO, YES, NO, NO, NO, YES),
+    "dismiss_reports": (NO, NO, YES, NO, NO, NO, YES),  # of a visible, reported comment
+    "remove_reported": (NO, NO, YES, NO, NO, NO, YES),
     "answer_idea": (NO, NO, NO, YES, NO, YES, YES),
     "link_actions": (NO, NO, NO, YES, NO, YES, YES),
     "see_idea_list": (NO, NO, NO, YES, NO, YES, YES),  # of the owning think tank
@@ -83,6 +89,36 @@ def check(client, name, author):
             {f"reactie-{comment.pk}-decision": decision, f"reactie-{comment.pk}-reason": "spam"},
         )
         return YES if Comment.objects.get(pk=comment.pk).status != CommentStatus.HIDDEN else NO
+    if name in ("undo_refusal", "publish_refused"):
+        refused = idea(author, title=f"Idee voor {name}")
+        moderation.reject_idea(refused, None, "Vergissing.")
+        url = reverse("participation_admin:undo_idea", args=[refused.pk])
+        confirm = _allowed(client.get(url))
+        choice = "wachtrij" if name == "undo_refusal" else "plaatsen"
+        client.post(url, {"besluit": choice})
+        changed = Idea.objects.get(pk=refused.pk).status != IdeaStatus.REJECTED
+        return YES if confirm == YES and changed else NO if confirm == NO and not changed else "?"
+    if name == "restore_removed":
+        on = idea(author, status=IdeaStatus.RECEIVED, title=f"Idee voor {name}")
+        comment = hidden_comment(on, author, [])
+        moderation.remove_comment(comment, None, "spam")
+        url = reverse("participation_admin:undo_comment", args=[comment.pk])
+        confirm = _allowed(client.get(url))
+        client.post(url, {"besluit": "terugzetten"})
+        changed = Comment.objects.get(pk=comment.pk).status != CommentStatus.REMOVED
+        return YES if confirm == YES and changed else NO if confirm == NO and not changed else "?"
+    if name in ("dismiss_reports", "remove_reported"):
+        on = idea(author, status=IdeaStatus.RECEIVED, title=f"Idee voor {name}")
+        comment = services.add_comment(on, author, "Gemelde reactie.")
+        services.report_comment(comment, public_account(f"melder-{name}", established=True), "spam")
+        decision = "afhandelen" if name == "dismiss_reports" else "verwijderen"
+        client.post(
+            reverse("participation_admin:decide_reported", args=[comment.pk]),
+            {f"gemeld-{comment.pk}-decision": decision, f"gemeld-{comment.pk}-reason": "spam"},
+        )
+        if name == "remove_reported":
+            return YES if Comment.objects.get(pk=comment.pk).status == CommentStatus.REMOVED else NO
+        return YES if not comment.reports.filter(handled_at__isnull=True).exists() else NO
     if name in ("answer_idea", "link_actions"):
         received = idea(author, status=IdeaStatus.RECEIVED, title=f"Idee voor {name}")
         data = {
@@ -92,6 +128,8 @@ def check(client, name, author):
         }
         if name == "link_actions":
             action = Action.objects.filter(goal__think_tank__slug="preventie").first()
+            action.is_example = False  # as an editor made it real: examples are not offered
+            action.save(update_fields=["is_example"])
             data.update(status=IdeaStatus.ADOPTED, actions=[action.pk])
         client.post(reverse("participation_admin:answer", args=[received.pk]), data)
         received = Idea.objects.get(pk=received.pk)

@@ -250,3 +250,51 @@ def test_unknown_idea_is_404(client, nijkerk):
     assert client.get("/denk-mee/999999/reageren/").status_code == 404
     assert client.post("/denk-mee/999999/steun/").status_code == 404
     assert client.get("/denk-mee/reactie/999999/melden/").status_code == 404
+
+
+def test_staff_get_the_idea_in_the_back_office_instead_of_forms(client, nijkerk, verified_login):
+    """A back-office user on an idea page hit a dead end: "Steun dit idee" worked for an account
+    that is not a resident's, and reageren sent them to Mijn account, which sends staff away."""
+    from samenaanpak.participation.models import Support
+
+    from .backoffice import staff
+
+    preventie = ThinkTankPage.objects.get(slug="preventie")
+    idea = public_idea(public_account("Indiener"), think_tank=preventie, title="Een idee")
+    add_comment(idea, public_account("Reageerder"), "Mee eens.")
+    member = staff("lid-eigen", "Denktank Preventie")
+    other = staff("redacteur", "Redacteur")
+    moderator = staff("moderator", "Moderator")
+    waiting = public_idea(public_account("Nieuw", established=False), status=IdeaStatus.WAITING)
+    expectations = [
+        (member, idea, reverse("participation_admin:answer", args=[idea.pk])),
+        (other, idea, reverse("participation_admin:answer", args=[idea.pk])),  # answers all
+        (moderator, idea, reverse("participation_admin:queue")),
+        (moderator, waiting, reverse("participation_admin:queue")),
+    ]
+    for user, shown, link in expectations:
+        verified_login(client, user)
+        html = _html(client.get(f"/denk-mee/{shown.pk}/"))
+        assert "U bent ingelogd met een beheeraccount" in html, user
+        assert f'href="{link}"' in html and "Dit idee in het beheer" in html, user
+        assert "Steun dit idee" not in html and "Reactie plaatsen" not in html
+        assert "Mijn account" not in html.split("<main", 1)[-1]  # no way round to the account pages
+    # The support form is not offered, and a forged POST stores nothing.
+    verified_login(client, member)
+    response = client.post(f"/denk-mee/{idea.pk}/steun/")
+    assert response.status_code == 403 and "account voor bewoners" in _html(response)
+    assert not Support.objects.filter(idea=idea).exists()
+    # A member who also has a resident's profile takes part as before, with the link besides.
+    from django.contrib.auth.models import Group
+
+    both = public_account("Lid met profiel")
+    both.groups.add(Group.objects.get(name="Denktank Preventie"))
+    verified_login(client, both)
+    html = _html(client.get(f"/denk-mee/{idea.pk}/"))
+    assert "Steun dit idee" in html and "Reactie plaatsen" in html
+    assert "Dit idee in het beheer" in html and "account voor bewoners" not in html
+    # A resident still gets the forms.
+    client.force_login(public_account("Bewoner"))
+    html = _html(client.get(f"/denk-mee/{idea.pk}/"))
+    assert "Steun dit idee" in html and "Reactie plaatsen" in html
+    assert "beheeraccount" not in html

@@ -205,9 +205,15 @@ def test_the_queue_costs_the_same_queries_for_few_and_many_items(client, moderat
     on = idea(author, status=IdeaStatus.RECEIVED, title="Gepubliceerd idee")
 
     def add(n):
+        from samenaanpak.participation import services
+
         for i in range(n):
             idea(author, title=f"Wachtend {i}")
             hidden_comment(on, author, reporters)
+            reported = services.add_comment(on, author, f"Gemeld {i}")
+            services.report_comment(reported, reporters[0], "spam", "Reclame")
+            moderation.reject_idea(idea(author, title=f"Geweigerd {i}"), None, "Dubbel.")
+            moderation.remove_comment(services.add_comment(on, author, f"Weg {i}"), None, "spam")
 
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -244,3 +250,166 @@ def test_the_number_of_reactions_counts_only_visible_comments(client, moderator)
     assert count() == 1
     assert _decide_comment(client, nasty, "verwijderen", "kwetsend").status_code == 302
     assert count() == 1
+
+
+# --- undoing a decision ------------------------------------------------------------------------
+
+
+def _undo(client, kind, target, choice):
+    return client.post(
+        reverse(f"participation_admin:undo_{kind}", args=[target.pk]), {"besluit": choice}
+    )
+
+
+@pytest.mark.django_db
+def test_a_refused_idea_goes_back_to_the_queue_or_is_placed_after_all(client, moderator):
+    author = public_account("nieuw")
+    target = idea(author, title="Per ongeluk geweigerd")
+    assert _decide_idea(client, target, "weigeren", "Lijkt op reclame.").status_code == 302
+    undo_url = reverse("participation_admin:undo_idea", args=[target.pk])
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    recent = queue[queue.index('id="recent-beslist"') :]
+    assert "Per ongeluk geweigerd" in recent and "Lijkt op reclame." in recent
+    assert f'href="{undo_url}"' in recent
+    # The confirm step: what was decided, by whom, and what each choice does.
+    confirm = client.get(undo_url)
+    html = confirm.content.decode()
+    assert confirm.status_code == 200 and "Lijkt op reclame." in html
+    assert "Alsnog plaatsen" in html and "Terug in de wachtrij" in html
+    assert client.post(undo_url, {"besluit": "onzin"}).status_code == 400
+    target.refresh_from_db()
+    assert target.status == IdeaStatus.REJECTED
+
+    assert _undo(client, "idea", target, "wachtrij").status_code == 302
+    target.refresh_from_db()
+    assert target.status == IdeaStatus.WAITING and target.state.author == moderator
+    steps = list(IdeaEvent.objects.filter(idea=target).order_by("created_at", "pk"))
+    assert [e.status for e in steps] == ["wacht", "afgewezen", "wacht"]  # the refusal is kept
+    assert steps[1].note == "Lijkt op reclame."
+    told = OutgoingEmail.objects.filter(to=author.email).order_by("pk").last()
+    assert told.subject == "Uw idee wordt opnieuw bekeken" and "Per ongeluk" in told.body
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    assert queue.index("Per ongeluk geweigerd") < queue.index('id="recent-beslist"')
+    # Undoing again is overtaken: a message, nothing stored.
+    assert client.get(undo_url)["Location"] == reverse("participation_admin:queue")
+    followed = client.get(_undo(client, "idea", target, "plaatsen")["Location"])
+    assert "Iemand anders heeft hierover intussen al besloten" in followed.content.decode()
+    assert IdeaEvent.objects.filter(idea=target).count() == 3
+
+    # Refused once more, then placed after all: public, followed, the author told.
+    _decide_idea(client, target, "weigeren", "Toch niet.")
+    assert _undo(client, "idea", target, "plaatsen").status_code == 302
+    target.refresh_from_db()
+    author.profile.refresh_from_db()
+    assert target.status == IdeaStatus.RECEIVED and target.published_at is not None
+    assert target.topic is not None and author.profile.approved_at is not None
+    placed = OutgoingEmail.objects.filter(to=author.email).order_by("pk").last()
+    assert placed.subject == "Uw idee staat op de site" and "herzien" in placed.body
+    assert IdeaEvent.objects.filter(idea=target).count() == 5
+
+
+@pytest.mark.django_db
+def test_a_removed_comment_is_restored_after_a_confirm_step(client, moderator):
+    from samenaanpak.participation.models import Idea
+
+    author = public_account("schrijver", established=True)
+    on = idea(author, status=IdeaStatus.RECEIVED)
+    comment = hidden_comment(on, author, [public_account("melder", established=True)])
+    assert _decide_comment(client, comment, "verwijderen", "spam").status_code == 302
+    assert Idea.objects.get(pk=on.pk).comment_count == 0
+    undo_url = reverse("participation_admin:undo_comment", args=[comment.pk])
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    recent = queue[queue.index('id="recent-beslist"') :]
+    assert "Een nare reactie." in recent and "Spam" in recent and undo_url in recent
+    html = client.get(undo_url).content.decode()
+    assert "Reactie terugzetten" in html and "Spam" in html
+    assert _undo(client, "comment", comment, "terugzetten").status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.VISIBLE and comment.state.author == moderator
+    assert [e.status for e in CommentEvent.objects.filter(comment=comment).order_by("pk")] == [
+        "zichtbaar",
+        "verborgen",
+        "verwijderd",
+        "zichtbaar",
+    ]
+    assert Idea.objects.get(pk=on.pk).comment_count == 1
+    told = OutgoingEmail.objects.filter(to=author.email).order_by("pk").last()
+    assert told.subject == "Uw reactie staat weer op de site"
+    assert "Een nare reactie." not in told.body  # mails quote reasons, never the comment
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    assert undo_url not in queue and "Nog geen besluiten om te herzien." in queue
+
+
+# --- reported comments that are still visible --------------------------------------------------
+
+
+def _report_on_screen(comment, reporter, reason, note=""):
+    """A resident reports the comment through the public report form."""
+    from django.test import Client
+
+    from .helpers import form_data
+
+    resident = Client()
+    resident.force_login(reporter)
+    response = resident.post(
+        f"/denk-mee/reactie/{comment.pk}/melden/", form_data(reason=reason, note=note)
+    )
+    assert response.status_code == 200 and "gemeld" in response.content.decode()
+
+
+def _decide_reported(client, comment, decision, reason=""):
+    return client.post(
+        reverse("participation_admin:decide_reported", args=[comment.pk]),
+        {f"gemeld-{comment.pk}-decision": decision, f"gemeld-{comment.pk}-reason": reason},
+    )
+
+
+@pytest.mark.django_db
+def test_reported_comments_below_the_threshold_wait_for_a_moderator(client, moderator):
+    from samenaanpak.participation import services
+    from samenaanpak.participation.models import Comment, Idea
+
+    author = public_account("schrijver", established=True)
+    on = idea(author, status=IdeaStatus.RECEIVED, title="Idee met gemelde reactie")
+    comment = services.add_comment(on, author, "Een twijfelachtige reactie.")
+    _report_on_screen(comment, public_account("melder1", established=True), "spam")
+    _report_on_screen(comment, public_account("melder2", established=True), "spam")
+    _report_on_screen(comment, public_account("nieuwkomer"), "kwetsend", "Vervelende toon")
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.VISIBLE  # below 3 counting
+
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    section = queue[queue.index('id="gemeld"') : queue.index('id="recent-beslist"')]
+    assert "1 gemelde reactie, nog zichtbaar" in section
+    assert "Een twijfelachtige reactie." in section and "Vervelende toon" in section
+    assert "3 meldingen" in section and "2 van vaste deelnemers" in section
+    assert "Spam (2)" in section and "Kwetsend (1)" in section
+    assert '<option value="spam" selected>' in section
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "1 zichtbare reactie is gemeld." in home
+
+    # The reports did not hold: handled, the comment stays, nobody is mailed, no history row.
+    assert _decide_reported(client, comment, "afhandelen").status_code == 302
+    assert not CommentReport.objects.filter(comment=comment, handled_at__isnull=True).exists()
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.VISIBLE
+    assert CommentEvent.objects.filter(comment=comment).count() == 1
+    assert not OutgoingEmail.objects.filter(to=author.email).exists()
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    assert "Een twijfelachtige reactie." not in queue
+
+    # A later report counts afresh; this time the moderator removes it, with a reason.
+    _report_on_screen(comment, public_account("melder3", established=True), "kwetsend")
+    queue = client.get(reverse("participation_admin:queue")).content.decode()
+    assert "Een twijfelachtige reactie." in queue and "1 melding" in queue
+    response = _decide_reported(client, comment, "verwijderen", "")
+    assert response.status_code == 400 and "Kies de reden" in response.content.decode()
+    assert f'href="#id_gemeld-{comment.pk}-reason"' in response.content.decode()
+    assert _decide_reported(client, comment, "verwijderen", "kwetsend").status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.REMOVED and comment.state.author == moderator
+    assert Idea.objects.get(pk=on.pk).comment_count == 0
+    (mail,) = OutgoingEmail.objects.filter(to=author.email)
+    assert mail.subject == "Uw reactie is verwijderd" and "Kwetsend" in mail.body
+    # A colleague's stale "afhandelen" after the removal: a message, nothing changes.
+    followed = client.get(_decide_reported(client, comment, "afhandelen")["Location"])
+    assert "Iemand anders heeft hierover intussen al besloten" in followed.content.decode()
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.REMOVED
