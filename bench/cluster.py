@@ -30,8 +30,8 @@ of the load (`timeline()`; each outage's length can be set, see below):
            mail waits in the outbox and is delivered after the return
    130 s   Redis is killed for CLUSTER_REDIS_OUTAGE (30) s, then started again empty: pages are
            served uncached, readiness says 200 "beperkt"
-   200 s   PostgreSQL stops (`pg_ctl stop -m fast`) for CLUSTER_DB_OUTAGE (60) s, then starts
-           again; the load goes on CLUSTER_RECOVERY_SECONDS (45) s after that
+   190 s   PostgreSQL stops (`pg_ctl stop -m fast`) for CLUSTER_DB_OUTAGE (60) s, then starts
+           again; the load goes on CLUSTER_RECOVERY_SECONDS (30) s after that
 
 No app node is started again by this script after the kill of web1 and worker1: every web node,
 worker and scheduler must come back from the outages by itself. A thread polls each web node's
@@ -66,6 +66,7 @@ removed on exit, also after a failure or Ctrl-C."""
 import argparse
 import asyncio
 import collections
+import concurrent.futures
 import contextlib
 import email
 import email.header
@@ -121,7 +122,7 @@ CLIENTS = int(os.environ.get("CLUSTER_CLIENTS", "8"))
 SMTP_OUTAGE = int(os.environ.get("CLUSTER_SMTP_OUTAGE", "60"))
 REDIS_OUTAGE = int(os.environ.get("CLUSTER_REDIS_OUTAGE", "30"))
 DB_OUTAGE = int(os.environ.get("CLUSTER_DB_OUTAGE", "60"))
-RECOVERY = int(os.environ.get("CLUSTER_RECOVERY_SECONDS", "45"))  # load after the last outage
+RECOVERY = int(os.environ.get("CLUSTER_RECOVERY_SECONDS", "30"))  # load after the last outage
 # Mail retries back off up to EMAIL_RETRY_MAX_MINUTES (production: 2); one minute here, so that
 # the mail that waited out the SMTP outage is delivered before the database goes.
 RETRY_MAX_MINUTES = 1
@@ -131,7 +132,7 @@ PATIENCE = 100
 HANDLER_EMAIL = "meldpunt-behandelaar@cluster.test"
 DIGEST_SUBJECT = "Meldpunt: wat er vandaag klaarligt"
 NO_CODE = "(stored once before; code not shown again)"
-# statuses: every answer to the form's POST; at: when the first was sent (seconds since the start)
+# statuses: every answer to the form's POST; at: when it was first POSTed (seconds since the start)
 Submission = collections.namedtuple("Submission", "kind marker outcome value attempts statuses at")
 PAGES = ["/", "/plan-van-aanpak/", "/nieuws/", "/hulp/", "/denktanks/", "/vragen/", "/melden/"]
 
@@ -711,8 +712,9 @@ class Visitor:
     def send(self, kind: str, path: str, data, content_type, accepted) -> tuple:
         """POST a form; on a lost answer (no answer, 502-504: the outage page says "send it again")
         send the very same form again, as a person would: three times a second apart, then with
-        growing pauses for PATIENCE seconds. (outcome, value, attempts, statuses): ('accepted',
-        what the site answered), ('refused', status) or ('unknown', status)."""
+        growing pauses for PATIENCE seconds. (outcome, value, attempts, statuses, the moment of the
+        first POST): ('accepted', what the site answered), ('refused', status) or ('unknown',
+        status)."""
         status, statuses, first = None, [], now()
         for attempt in itertools.count(1):
             if attempt > 1:
@@ -721,11 +723,11 @@ class Visitor:
             statuses.append(status)
             value = accepted(status, body, headers)
             if value:
-                return "accepted", value, attempt, statuses
+                return "accepted", value, attempt, statuses, first
             if status is not None and status not in (502, 503, 504):
-                return "refused", status, attempt, statuses
+                return "refused", status, attempt, statuses, first
             if now() - first > PATIENCE:
-                return "unknown", status, attempt, statuses
+                return "unknown", status, attempt, statuses, first
         raise AssertionError("unreachable")
 
     def question(self, marker: str):
@@ -817,17 +819,17 @@ class Load:
             count += 1
             choice = rng.random()
             if choice < 0.35:
-                marker, at = f"{self.run_id}-V{number}-{count}", now()
+                marker = f"{self.run_id}-V{number}-{count}"
                 outcome = visitor.question(marker)
                 if outcome:
                     with self.lock:
-                        self.submissions.append(Submission("question", marker, *outcome, at))
+                        self.submissions.append(Submission("question", marker, *outcome))
             elif choice < 0.6:
-                marker, at = f"{self.run_id}-M{number}-{count}", now()
+                marker = f"{self.run_id}-M{number}-{count}"
                 outcome = visitor.report(marker)
                 if outcome:
                     with self.lock:
-                        self.submissions.append(Submission("report", marker, *outcome, at))
+                        self.submissions.append(Submission("report", marker, *outcome))
             else:
                 visitor.request("get", rng.choice(PAGES))
             time.sleep(rng.uniform(0.1, 0.4))
@@ -961,7 +963,7 @@ def timeline(outages: bool) -> dict:
     t["redis back"] = t["redis away"] + REDIS_OUTAGE
     # The database goes once the mail that waited out the SMTP outage has had its retry (at most
     # RETRY_MAX_MINUTES after its last attempt), so that the two outages do not mix.
-    t["db away"] = max(t["redis back"] + 15, t["smtp back"] + RETRY_MAX_MINUTES * 60 + 20)
+    t["db away"] = max(t["redis back"] + 15, t["smtp back"] + RETRY_MAX_MINUTES * 60 + 10)
     t["db back"] = t["db away"] + DB_OUTAGE
     t["end"] = t["db back"] + RECOVERY
     return t
@@ -1082,6 +1084,9 @@ def main() -> int:
         load.start()
         log(f"load: {CLIENTS} visitors for {plan['end']:.0f} s")
         moments: dict[str, float] = {"load start": load_start}
+        # moments that start no phase of their own; a service may answer before its start
+        # command returns, so the checks "while away" end when it is started
+        marks: dict[str, float] = {}
 
         def at(event: str) -> None:
             time.sleep(max(0, load_start + plan[event] - now()))
@@ -1144,19 +1149,21 @@ def main() -> int:
             moments["redis away"] = now()
             log(f"Redis killed (SIGKILL) for {REDIS_OUTAGE} s")
             at("redis back")
+            marks["redis starting"] = now()
             services["redis"] = start_redis(tmp)
-            processes.append(services["redis"])
+            processes.insert(0, services["redis"])  # stopped after the app nodes at the end
             moments["redis back"] = now()
             log("Redis started again (empty)")
 
             at("db away")
             moments["db away"] = now()
             stop_postgres(tmp, services["postgres"])
-            db_down = now()  # pg_ctl returned: the postmaster is gone
+            marks["db down"] = now()  # pg_ctl returned: the postmaster is gone
             log(f"PostgreSQL stopped (pg_ctl stop -m fast) for {DB_OUTAGE} s")
             at("db back")
+            marks["db starting"] = now()
             services["postgres"] = run_postgres(tmp)
-            processes.append(services["postgres"])
+            processes.insert(0, services["postgres"])
             moments["db back"] = now()
             log("PostgreSQL started again")
 
@@ -1183,7 +1190,14 @@ def main() -> int:
             drained = not pending and not running
             if drained and len(inbox.messages) >= OutgoingEmail.objects.count():
                 # after the database outage: until the scheduler left has done a round again
-                if not outages or scheduler_connected(processes, survivor, moments["db back"]):
+                back = moments.get("db back", 0)
+                if not outages or (
+                    scheduler_connected(processes, survivor, back)
+                    and all(
+                        nodes[name].count(r"worker: database back after", back)
+                        for name in ("worker1", "worker2")
+                    )
+                ):
                     break
             time.sleep(2)
         log(f"outbox drained; {pending} mail(s) waiting, {running} task(s) running")
@@ -1252,7 +1266,7 @@ def main() -> int:
                 moments,
                 killed_scheduler,
                 figures,
-                db_down,
+                marks,
             )
         nginx_errors = (
             (tmp / "nginx" / "error.log").read_text()
@@ -1361,11 +1375,18 @@ def verify(load, inbox, nodes, processes, password, run_id, web_sample) -> dict:
         s for s in load.submissions if s.kind == "report" and s.outcome == "accepted"
     ]
     with_code = [s for s in accepted_reports if s.value != NO_CODE]
-    for submission in with_code:
-        report = vault.find(submission.value)
-        if report is not None:
-            private = vault.open_with_receipt(report, submission.value)
-            opened += submission.marker in vault.content(report, private)["description"]
+    found = [(s, vault.find(s.value)) for s in with_code]
+
+    def opens(pair):
+        submission, report = pair
+        if report is None:
+            return False
+        private = vault.open_with_receipt(report, submission.value)
+        return submission.marker in vault.content(report, private)["description"]
+
+    # the key derivations in two threads (the KDF releases the GIL)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        opened = sum(pool.map(opens, found))
     results["receipts"] = {
         "accepted reports": len(accepted_reports),
         "accepted as a repeat without the code shown again": len(accepted_reports) - len(with_code),
@@ -1424,7 +1445,7 @@ def verify(load, inbox, nodes, processes, password, run_id, web_sample) -> dict:
 
 
 def outage_results(
-    load, inbox, nodes, processes, readiness, moments, killed, figures, db_down
+    load, inbox, nodes, processes, readiness, moments, killed, figures, marks
 ) -> dict:
     """What each outage did, and how the cluster came back (no app node was started again)."""
     from samenaanpak.core.models import OutgoingEmail
@@ -1512,7 +1533,8 @@ def outage_results(
         "readiness while away (status, state: probes)": {
             node: dict(
                 collections.Counter(
-                    f"{status} {state}" for _, status, state in readiness.between(node, away, back)
+                    f"{status} {state}"
+                    for _, status, state in readiness.between(node, away, marks["redis starting"])
                 )
             )
             for node in readiness.names
@@ -1531,11 +1553,14 @@ def outage_results(
         "requests, first 10 s after the return": summary(figures["PostgreSQL back, first 10 s"]),
         "requests, later": summary(figures["PostgreSQL back, later"]),
         "submissions sent while away": submissions_in(away, back),
-        "seconds pg_ctl stop -m fast took": round(db_down - away, 1),
+        "seconds pg_ctl stop -m fast took": round(marks["db down"] - away, 1),
         "readiness once it was down (status: probes)": {
             node: dict(
                 collections.Counter(
-                    str(status) for _, status, _ in readiness.between(node, db_down, back)
+                    str(status)
+                    for _, status, _ in readiness.between(
+                        node, marks["db down"], marks["db starting"]
+                    )
                 )
             )
             for node in readiness.names
