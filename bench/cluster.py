@@ -805,7 +805,7 @@ class Visitor:
 
 class Load:
     def __init__(self, run_id: str):
-        self.run_id, self.requests, self.submissions = run_id, [], []
+        self.run_id, self.requests, self.submissions, self.in_hand = run_id, [], [], []
         self.lock, self.stop = threading.Lock(), threading.Event()
 
     def record(self, kind, started, ended, status, page=None):
@@ -833,6 +833,18 @@ class Load:
             else:
                 visitor.request("get", rng.choice(PAGES))
             time.sleep(rng.uniform(0.1, 0.4))
+
+    def form_in_hand(self, number: int, sent: threading.Event):
+        """A form opened now and sent once `sent` is set: a question for even numbers, else a
+        report (markers V1xx / M1xx: apart from the load's own)."""
+        visitor = Visitor(number, self.record, lambda: sent.wait(60) and 0)
+        kind = "question" if number % 2 == 0 else "report"
+        marker = f"{self.run_id}-{'V' if kind == 'question' else 'M'}{100 + number}-1"
+        outcome = (visitor.question if kind == "question" else visitor.report)(marker)
+        if outcome:
+            with self.lock:
+                self.in_hand.append(marker)
+                self.submissions.append(Submission(kind, marker, *outcome))
 
     def start(self):
         self.threads = [
@@ -1155,10 +1167,20 @@ def main() -> int:
             moments["redis back"] = now()
             log("Redis started again (empty)")
 
+            # Four people have a form open when the database goes, and send it right after: they
+            # get the outage page and send it again until it is accepted (Visitor.send).
+            db_down = threading.Event()
+            in_hand = [
+                threading.Thread(target=load.form_in_hand, args=(n, db_down), daemon=True)
+                for n in range(4)
+            ]
+            for thread in in_hand:
+                thread.start()
             at("db away")
             moments["db away"] = now()
             stop_postgres(tmp, services["postgres"])
             marks["db down"] = now()  # pg_ctl returned: the postmaster is gone
+            db_down.set()
             log(f"PostgreSQL stopped (pg_ctl stop -m fast) for {DB_OUTAGE} s")
             at("db back")
             marks["db starting"] = now()
@@ -1169,6 +1191,8 @@ def main() -> int:
 
         at("end")
         load.finish()
+        for thread in in_hand if outages else []:
+            thread.join(timeout=PATIENCE + 30)
         load_end = now()
         survivor = "scheduler2" if killed_scheduler == "scheduler1" else "scheduler1"
         moments["load end"] = load_end
@@ -1553,6 +1577,15 @@ def outage_results(
         "requests, first 10 s after the return": summary(figures["PostgreSQL back, first 10 s"]),
         "requests, later": summary(figures["PostgreSQL back, later"]),
         "submissions sent while away": submissions_in(away, back),
+        "forms open when it went, sent right after (status of each answer; times stored)": {
+            s.marker.split("-", 1)[1]: (
+                s.outcome,
+                ",".join(map(str, s.statuses)),
+                load.stored[s.marker],
+            )
+            for s in load.submissions
+            if s.marker in load.in_hand
+        },
         "seconds pg_ctl stop -m fast took": round(marks["db down"] - away, 1),
         "readiness once it was down (status: probes)": {
             node: dict(
@@ -1780,6 +1813,17 @@ def outage_failures(outages: dict, figures: dict) -> list[str]:
     for node, probes in database["readiness once it was down (status: probes)"].items():
         if "200" in probes:
             failures.append(f"PostgreSQL away: {node} said ready without a database")
+    in_hand = database[
+        "forms open when it went, sent right after (status of each answer; times stored)"
+    ]
+    if len(in_hand) != 4:
+        failures.append("PostgreSQL away: a form open when it went was not sent")
+    for marker, (outcome, statuses, stored) in in_hand.items():
+        if "503" not in statuses.split(",") or outcome != "accepted" or stored != 1:
+            failures.append(
+                f"PostgreSQL away: {marker} (sent during the outage) not answered 503, then "
+                "accepted and stored once"
+            )
     if database["first form accepted after the return, s"] is None:
         failures.append("PostgreSQL away: no form accepted after the return")
     for name, (gone, back) in database["workers: 'database unavailable' / 'back' logged"].items():
