@@ -51,6 +51,7 @@ dev:
 # else is as in production. A real deployment sets these variables itself (docs/configuration.md).
 PROD_ENV = SAMENAANPAK_ENV=production \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat $${VAR_DIR:-var}/secret_key)}" \
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$$(realpath -m $${VAR_DIR:-var})/samenaanpak.sqlite3}" \
 	REPORT_RECEIPT_PEPPER="$${REPORT_RECEIPT_PEPPER:-dev-pepper:$$(cat $${VAR_DIR:-var}/secret_key)}" \
 	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
 	SESSION_COOKIE_SECURE="$${SESSION_COOKIE_SECURE:-0}" CSRF_COOKIE_SECURE="$${CSRF_COOKIE_SECURE:-0}" \
@@ -109,28 +110,26 @@ chaos: install
 ## BASE_IMAGE defaults to the local Debian base of `make image-base` (no registry here); on a
 ## machine that can pull, `make image BASE_IMAGE=docker.io/library/debian:bookworm-slim`.
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
-BASE_IMAGE ?= localhost/debian-base:bookworm
+LOCAL_BASE ?= localhost/debian-base:bookworm
+BASE_IMAGE ?= $(LOCAL_BASE)
 IMAGE ?= samenaanpak
 # A machine that trusts local CAs (a TLS-inspecting proxy, as here) lends its CA bundle to the build
 # stages as a build secret; it never reaches the image. BUILD_CA= (empty) builds without.
 comma := ,
 BUILD_CA ?= $(if $(wildcard /usr/local/share/ca-certificates/*.crt),/etc/ssl/certs/ca-certificates.crt)
-image: $(if $(filter localhost/%,$(BASE_IMAGE)),image-base)
+image: $(if $(filter $(LOCAL_BASE),$(BASE_IMAGE)),image-base)
 	podman build --isolation=chroot --build-arg BASE_IMAGE=$(BASE_IMAGE) --build-arg VERSION=$(VERSION) \
 		$(if $(BUILD_CA),--secret id=build-ca$(comma)src=$(BUILD_CA)) \
 		-t $(IMAGE):$(VERSION) -t $(IMAGE):latest -f Containerfile .
 
-## image-base: a minimal Debian bookworm as the local base image (debootstrap + podman import),
-## for machines without a registry; as root, once (skipped when the image exists)
+## image-base: a minimal Debian bookworm as the local base image (debootstrap + podman import,
+## scripts/debian-base-image.sh), for machines without a registry; as root, once (skipped when
+## the image exists)
 BASE_ROOTFS ?= /var/tmp/samenaanpak-debian-base
 image-base:
 	@command -v podman >/dev/null && command -v debootstrap >/dev/null || apt-get install -y podman debootstrap
-	@if podman image exists localhost/debian-base:bookworm; then echo "localhost/debian-base:bookworm exists"; else \
-		set -e; rm -rf $(BASE_ROOTFS); \
-		debootstrap --variant=minbase bookworm $(BASE_ROOTFS) http://deb.debian.org/debian; \
-		rm -rf $(BASE_ROOTFS)/var/cache/apt/archives/*.deb $(BASE_ROOTFS)/var/lib/apt/lists/*; \
-		tar -C $(BASE_ROOTFS) -c . | podman import - localhost/debian-base:bookworm; \
-		rm -rf $(BASE_ROOTFS); fi
+	@if podman image exists $(LOCAL_BASE); then echo "$(LOCAL_BASE) exists"; \
+	else sh scripts/debian-base-image.sh $(BASE_ROOTFS) $(LOCAL_BASE); fi
 
 ## cluster-test: the site as a small cluster in network namespaces (PostgreSQL, Redis, nginx, two web
 ## nodes, two workers, two schedulers, each running the image's entrypoint in its root filesystem),

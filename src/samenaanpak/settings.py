@@ -37,8 +37,20 @@ def _development_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _real_secret(name: str, minimum: int) -> str:
+    """A production secret from the environment: required, and refused when it is still an
+    example's placeholder or too short (a site must not go live on the key in the examples)."""
+    value = env.str(name)  # raises ImproperlyConfigured when missing
+    if "change-me" in value.lower() or len(value) < minimum:
+        raise ImproperlyConfigured(
+            f"{name} is a placeholder or shorter than {minimum} characters: set a random value "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    return value
+
+
 if PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")  # required: raises ImproperlyConfigured when missing
+    SECRET_KEY = _real_secret("SECRET_KEY", 50)
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret_key()
 
@@ -155,8 +167,12 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite in var/ by default, PostgreSQL through DATABASE_URL -----------------------
+# Production names its database explicitly: a missing or misspelt DATABASE_URL must stop the
+# process, not quietly create an empty SQLite file in a container's scratch volume.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'samenaanpak.sqlite3'}")
+    "default": env.db_url("DATABASE_URL")
+    if PRODUCTION
+    else env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'samenaanpak.sqlite3'}")
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -295,7 +311,7 @@ NOTIFICATION_DELIVERY_RETENTION_DAYS = env.int("NOTIFICATION_DELIVERY_RETENTION_
 # The pepper turns a receipt into its lookup digest. Production requires it; changing it makes
 # every existing receipt unusable (the reports stay readable for the handlers).
 if PRODUCTION:
-    REPORT_RECEIPT_PEPPER = env.str("REPORT_RECEIPT_PEPPER")
+    REPORT_RECEIPT_PEPPER = _real_secret("REPORT_RECEIPT_PEPPER", 32)
 else:
     REPORT_RECEIPT_PEPPER = (
         env.str("REPORT_RECEIPT_PEPPER", default="") or "dev-pepper:" + SECRET_KEY

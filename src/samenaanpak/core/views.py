@@ -1,4 +1,5 @@
 import datetime
+import functools
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -162,19 +163,37 @@ def liveness(request):
     return JsonResponse({"status": "ok"})
 
 
+@functools.cache
+def _latest_migrations() -> tuple[tuple[str, str], ...]:
+    """The newest migration of every app in this release (read once per process from disk)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return tuple(sorted(loader.graph.leaf_nodes()))
+
+
 @never_cache
 @require_GET
 def health(request):
-    """The readiness probe: 503 only when the database does not answer (nothing can be served).
+    """The readiness probe: 503 only when the database does not answer or does not have this
+    release's schema (nothing can be served).
     A cache that fails is reported ("beperkt", still 200): the site serves uncached without it
     (settings: IGNORE_EXCEPTIONS), and a Redis outage must not take every app server out of the
     load balancer at once."""
     checks = {}
     try:
+        leaves = _latest_migrations()
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        checks["database"] = "ok"
+            # Not only "the database answers": its schema is this release's (a first install or
+            # an upgrade before the migrate Job finished, or an empty database by mistake, is
+            # not ready to serve).
+            cursor.execute(
+                "SELECT count(*) FROM django_migrations WHERE "
+                + " OR ".join(["(app = %s AND name = %s)"] * len(leaves)),
+                [part for leaf in leaves for part in leaf],
+            )
+            applied = cursor.fetchone()[0]
+        checks["database"] = "ok" if applied == len(leaves) else "fout"
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         checks["database"] = "fout"
     try:

@@ -4,9 +4,14 @@ The plan's public pages look this up by name (`plan.models.attach_origin_ideas`)
 they list. The whole mapping (action → published ideas, with their paths) is small and changes
 only when an answer links ideas to actions, so it is kept as one entry in the default cache and
 dropped whenever an idea or its links change: a page with many actions costs no query for it
-once warm, and two (the links and the ideas page) when cold."""
+once warm, and two (the links and the ideas page) when cold.
+
+The cache is shared by every app server, so the entry is dropped again when the change commits:
+another process that rebuilt it from the database between the change and its commit would
+otherwise keep the old mapping there for a day."""
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -43,6 +48,7 @@ def for_actions(action_ids) -> dict[int, list[tuple[str, str]]]:
 
 def forget(**kwargs) -> None:
     cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 
 @receiver(post_save, sender=Idea, dispatch_uid="participation_origins_idea_saved")

@@ -1,10 +1,11 @@
 """A real SMTP server on loopback (aiosmtpd) for tests: stop() and start() make an outage; `refuse`
 answers chosen addresses with 550; `hold` makes the server wait at RCPT until released (to kill a
-sender in the middle of a conversation)."""
+sender in the middle of a conversation); `hold_answer` keeps a mail it has accepted unconfirmed."""
 
 import asyncio
 import socket
 import threading
+import time
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
@@ -27,6 +28,9 @@ class Inbox(Message):
         self.greylist = set()  # addresses answered with "450 try again later"
         self.hold = None  # a threading.Event: RCPT waits until it is set
         self.holding = threading.Event()  # set while a RCPT waits
+        self.waiting = 0  # how many conversations wait at RCPT now
+        self.received_at = []  # time.time() when each message was accepted (before the 250)
+        self.hold_answer = None  # a threading.Event: the 250 to DATA waits until it is set
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -35,12 +39,21 @@ class Inbox(Message):
             return "450 4.2.0 Try again later"
         if self.hold is not None:
             self.holding.set()
+            self.waiting += 1
             while not self.hold.is_set():
                 await asyncio.sleep(0.05)
+            self.waiting -= 1
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    async def handle_DATA(self, server, session, envelope):
+        answer = await super().handle_DATA(server, session, envelope)  # stores the message
+        while self.hold_answer is not None and not self.hold_answer.is_set():
+            await asyncio.sleep(0.05)
+        return answer
+
     def handle_message(self, message):
+        self.received_at.append(time.time())
         self.messages.append(message)
 
 

@@ -101,7 +101,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "SITE_URL": "https://samenaanpak.example.nl",
         "VAR_DIR": str(tmp_path),
     }
-    env.pop("DATABASE_URL", None)
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/check.sqlite3"
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests in this process only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -114,8 +114,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("secret", ["SECRET_KEY", "REPORT_RECEIPT_PEPPER", "SITE_URL"])
-def test_production_refuses_to_start_without_its_secrets(tmp_path, secret):
+def _check_production(tmp_path, **changes) -> subprocess.CompletedProcess:
+    """`manage.py check` with valid production settings, changed (None: left out)."""
     env = {
         **os.environ,
         "SAMENAANPAK_ENV": "production",
@@ -125,16 +125,38 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path, secret):
         "SECRET_KEY": "s" * 60,
         "REPORT_RECEIPT_PEPPER": "p" * 40,
         "SITE_URL": "https://x.nl",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+        **changes,
     }
-    env.pop(secret)
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=Path(__file__).resolve().parents[4],
-        env=env,
+        env={name: value for name, value in env.items() if value is not None},
         capture_output=True,
         text=True,
     )
+
+
+@pytest.mark.parametrize(
+    "secret", ["SECRET_KEY", "REPORT_RECEIPT_PEPPER", "SITE_URL", "DATABASE_URL"]
+)
+def test_production_refuses_to_start_without_its_secrets(tmp_path, secret):
+    result = _check_production(tmp_path, **{secret: None})
     assert result.returncode != 0 and secret in result.stderr
+
+
+@pytest.mark.parametrize(
+    "secret,value",
+    [
+        ("SECRET_KEY", "CHANGE-ME-example-secret-key-" + "x" * 40),  # the examples' placeholder
+        ("SECRET_KEY", "too-short"),
+        ("REPORT_RECEIPT_PEPPER", "change-me"),
+    ],
+)
+def test_production_refuses_placeholder_and_short_secrets(tmp_path, secret, value):
+    result = _check_production(tmp_path, **{secret: value})
+    assert result.returncode != 0
+    assert f"{secret} is a placeholder or shorter than" in result.stderr
 
 
 def test_development_site_url_follows_the_port(tmp_path):

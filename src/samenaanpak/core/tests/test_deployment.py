@@ -5,6 +5,8 @@ checks before running them (docs/deployment.md). Needs no cluster and no databas
 
 import base64
 import functools
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[4]
+DEPLOYMENT_DOC = REPO / "docs" / "deployment.md"
 KUBERNETES = REPO / "deploy" / "kubernetes"
 KUBERNETES_VERSION = "1.32"
 KUBECTL = shutil.which("kubectl")
@@ -30,6 +33,12 @@ COMMANDS = {
     "scheduler": ["scheduler"],
     "migrate": ["migrate"],
 }
+KUBE_DNS = [
+    {
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+    }
+]
 SECRET_KEYS = {"SECRET_KEY", "REPORT_RECEIPT_PEPPER", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
 
 
@@ -185,18 +194,48 @@ def test_every_resource_carries_the_recommended_labels(overlay):
 
 def test_the_ingress_ends_tls_allows_report_photos_and_logs_no_reports(base):
     ingresses = find(base, "Ingress")
-    assert {i["metadata"]["name"] for i in ingresses} == {"samenaanpak", "samenaanpak-meldpunt"}
+    assert {i["metadata"]["name"] for i in ingresses} == {
+        "samenaanpak",
+        "samenaanpak-meldpunt",
+        "samenaanpak-gezond",
+    }
     for ingress in ingresses:
         spec = ingress["spec"]
         assert spec["tls"][0]["hosts"] == [spec["rules"][0]["host"]]
-        # Three photos of at most 10 MB plus the text: as deploy/nginx-site.conf.template.
         annotations = ingress["metadata"]["annotations"]
+        assert annotations["nginx.ingress.kubernetes.io/ssl-redirect"] == "true"
+        # ingress-nginx's default is proxy-buffering off: a slow reader would hold a sync worker.
+        assert annotations["nginx.ingress.kubernetes.io/proxy-buffering"] == "on"
+    for name in ("samenaanpak", "samenaanpak-meldpunt"):
+        # Three photos of at most 10 MB plus the text: as deploy/nginx-site.conf.template.
+        annotations = one(base, "Ingress", name)["metadata"]["annotations"]
         assert annotations["nginx.ingress.kubernetes.io/proxy-body-size"] == "35m"
     meldpunt = one(base, "Ingress", "samenaanpak-meldpunt")
     annotations = meldpunt["metadata"]["annotations"]
+    # The meldpunt's responses are buffered in memory only, never in a temporary file.
+    assert annotations["nginx.ingress.kubernetes.io/proxy-max-temp-file-size"] == "0"
     assert annotations["nginx.ingress.kubernetes.io/enable-access-log"] == "false"
     assert annotations["nginx.ingress.kubernetes.io/client-body-buffer-size"] == "35m"
     assert [p["path"] for p in meldpunt["spec"]["rules"][0]["http"]["paths"]] == ["/melden"]
+
+
+def test_the_health_endpoints_are_closed_to_the_internet(base, overlay):
+    """/gezond/ makes a database query per call: through the ingress only listed addresses
+    (none in the base) reach it; the kubelet calls the pods directly."""
+    for docs in (base, overlay):
+        gezond = one(docs, "Ingress", "samenaanpak-gezond")
+        main = one(docs, "Ingress", "samenaanpak")
+        assert gezond["spec"]["rules"][0]["host"] == main["spec"]["rules"][0]["host"]
+        assert gezond["spec"]["ingressClassName"] == main["spec"]["ingressClassName"]
+        (path,) = gezond["spec"]["rules"][0]["http"]["paths"]
+        assert (path["path"], path["pathType"]) == ("/gezond", "Prefix")  # both probe paths
+        allowed = gezond["metadata"]["annotations"][
+            "nginx.ingress.kubernetes.io/whitelist-source-range"
+        ]
+        for cidr in allowed.split(","):
+            assert cidr.strip() not in ("0.0.0.0/0", "::/0"), cidr
+    allowed = one(base, "Ingress", "samenaanpak-gezond")["metadata"]["annotations"]
+    assert allowed["nginx.ingress.kubernetes.io/whitelist-source-range"] == "127.0.0.1/32"
 
 
 def test_network_policies_let_in_only_the_ingress_controller(base):
@@ -206,6 +245,10 @@ def test_network_policies_let_in_only_the_ingress_controller(base):
     assert default["ingress"] == []
     ports = {p["port"] for rule in default["egress"] for p in rule["ports"]}
     assert ports == {53, 5432, 6379, 25, 465, 587}
+    # DNS only to the cluster's DNS pods, even in the base.
+    (dns,) = [r for r in default["egress"] if {p["port"] for p in r["ports"]} == {53}]
+    assert {(p["port"], p["protocol"]) for p in dns["ports"]} == {(53, "UDP"), (53, "TCP")}
+    assert dns["to"] == KUBE_DNS
 
     web = one(base, "NetworkPolicy", "samenaanpak-web-ingress")["spec"]
     assert web["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "web"
@@ -213,6 +256,22 @@ def test_network_policies_let_in_only_the_ingress_controller(base):
     assert [p["port"] for p in rule["ports"]] == [8000]
     (source,) = rule["from"]
     assert source["namespaceSelector"] and source["podSelector"]  # not "any pod anywhere"
+
+
+def test_the_overlay_narrows_every_outgoing_connection(overlay):
+    """The base allows PostgreSQL, Redis and SMTP to any address; the overlay names the servers,
+    so no egress rule of the rendered overlay is open to the whole network."""
+    destinations = {}
+    for policy in find(overlay, "NetworkPolicy"):
+        for rule in policy["spec"].get("egress", []):
+            assert rule.get("to"), (policy["metadata"]["name"], rule)
+            for peer in rule["to"]:
+                assert peer.get("ipBlock", {}).get("cidr") not in ("0.0.0.0/0", "::/0"), rule
+                assert peer != {} and peer.get("namespaceSelector") != {}, rule
+            for port in rule["ports"]:
+                destinations[port["port"]] = rule["to"]
+    assert set(destinations) == {53, 5432, 6379, 25, 465, 587}
+    assert destinations[53] == KUBE_DNS
 
 
 def test_the_base_holds_no_secret(base):
@@ -290,3 +349,73 @@ def test_the_upgrades_first_step_applies_the_job_and_what_it_needs_but_no_deploy
         ("Job", "samenaanpak-migrate"),
     } <= first
     assert not {kind for kind, _ in first} & {"Deployment", "Ingress", "Service"}
+
+
+def _upgrade_script() -> str:
+    section = DEPLOYMENT_DOC.read_text().split("\n## Upgrade\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```sh\n", 1)[1].split("```", 1)[0]
+
+
+# A stand-in for kubectl: logs its arguments, answers `get job` with the Job's conditions.
+FAKE_KUBECTL = """#!/bin/sh
+echo "$*" >> "$KUBECTL_CALLS"
+case "$*" in
+  *" get job "*) printf '%s' "$JOB_CONDITIONS" ;;
+  *" logs "*) echo "[pod/samenaanpak-migrate-x] migration failed" ;;
+esac
+"""
+
+
+@pytest.mark.parametrize(
+    ("conditions", "succeeds"),
+    [
+        ("Complete", True),
+        ("SuccessCriteriaMet Complete", True),  # Kubernetes 1.31+ adds the first one
+        ("Failed", False),
+        ("FailureTarget Failed", False),
+    ],
+)
+def test_the_documented_upgrade_stops_when_the_migrate_job_fails(tmp_path, conditions, succeeds):
+    """docs/deployment.md "Upgrade": the script rolls the Deployments only after the Job has
+    completed, and stops at once with the Job's logs when it failed (no 30-minute wait)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "kubectl"
+    fake.write_text(FAKE_KUBECTL)
+    fake.chmod(0o755)
+    calls = tmp_path / "calls"
+    result = subprocess.run(
+        ["sh", "-c", _upgrade_script()],
+        cwd=tmp_path,
+        env={
+            "PATH": f"{bin_dir}:{os.environ['PATH']}",
+            "KUBECTL_CALLS": str(calls),
+            "JOB_CONDITIONS": conditions,
+        },
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    rolled = "apply -f release.yaml\n" in calls.read_text()
+    if succeeds:
+        assert result.returncode == 0, result.stderr
+        assert rolled
+    else:
+        assert result.returncode != 0
+        assert not rolled
+        assert "migration failed" in result.stdout
+
+
+def test_the_documented_restart_after_a_secret_change_selects_every_deployment(overlay):
+    """docs/deployment.md: a Secret made outside kustomize has no hash suffix, so the pods are
+    restarted by label; that label must select exactly the site's Deployments."""
+    (selector,) = re.findall(
+        r"rollout restart deployment -l (\S+)=(\S+)", DEPLOYMENT_DOC.read_text()
+    )
+    key, value = selector
+    selected = {
+        d["metadata"]["name"]
+        for d in find(overlay, "Deployment")
+        if d["metadata"]["labels"].get(key) == value
+    }
+    assert selected == {"samenaanpak-web", "samenaanpak-worker", "samenaanpak-scheduler"}

@@ -145,8 +145,9 @@ def test_a_worker_killed_in_the_middle_of_sending_leaves_nothing_stuck_and_nothi
         "scheduler", "--interval", "1"
     )  # puts the dead worker's task back, re-queues the mail
     processes("worker", "--interval", "0.2", "--no-startup-delay")
-    wait_for(
+    wait_for(  # two processes start first: on a loaded 2-core CI machine that alone took 30 s
         lambda: OutgoingEmail.objects.get(pk=email.pk).status == OutgoingEmail.Status.SENT,
+        seconds=90,
         what="delivery after the kill",
     )
     time.sleep(3)  # time for a wrong second delivery to show up

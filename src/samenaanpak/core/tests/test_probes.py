@@ -58,3 +58,15 @@ def test_readiness_fails_only_when_the_database_does_not_answer(client, monkeypa
     response = client.get("/gezond/", **POD)
     assert response.status_code == 503
     assert response.json()["status"] == "fout" and response.json()["database"] == "fout"
+
+
+@pytest.mark.django_db
+def test_readiness_fails_while_the_schema_is_behind_this_release(client):
+    # An upgrade's new pods before the migrate Job finished, or an empty database by mistake.
+    from django.db.migrations.recorder import MigrationRecorder
+
+    latest = MigrationRecorder.Migration.objects.filter(app="core").order_by("-id").first()
+    assert client.get("/gezond/", **POD).status_code == 200
+    MigrationRecorder.Migration.objects.filter(pk=latest.pk).delete()
+    response = client.get("/gezond/", **POD)
+    assert response.status_code == 503 and response.json()["database"] == "fout"

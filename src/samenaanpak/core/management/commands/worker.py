@@ -7,10 +7,17 @@ that was running when its worker died is put back in the queue by the scheduler 
 from django.db import connection
 from django_tasks_db.management.commands import db_worker
 
+from samenaanpak.core import mail
 from samenaanpak.core.resilience import CONNECTION_ERRORS, Outage
 
 
 class ResilientWorker(db_worker.Worker):
+    def shutdown(self, signum, frame) -> None:
+        # A stop request: the outbox ends its batch after the mail in hand (core.mail.stopping),
+        # so the task ends well within a grace period instead of sending on until SIGKILL.
+        mail.stopping.set()
+        super().shutdown(signum, frame)
+
     def run(self) -> None:
         outage = Outage("worker")
         while self.running:
