@@ -133,9 +133,11 @@ image-base:
 
 ## cluster-test: the site as a small cluster in network namespaces (PostgreSQL, Redis, nginx, two web
 ## nodes, two workers, two schedulers, each running the image's entrypoint in its root filesystem),
-## under load, with a web node and a worker killed; prints what was stored and mailed
-## (bench/cluster.py). Builds the image first. Needs root; slow, so not part of `make test`.
-## CLUSTER_ARGS=--no-image runs the same nodes from this checkout's .venv instead.
+## under load, with a web node, a worker and a scheduler killed and the mail server, Redis and
+## PostgreSQL taken away for a while; prints what was stored and mailed and how each outage went
+## (bench/cluster.py). Builds the image first. Needs root; slow (about 10 minutes), so not part of
+## `make test`. CLUSTER_ARGS=--no-image runs the same nodes from this checkout's .venv instead;
+## CLUSTER_ARGS=--no-outages only kills web1 and worker1.
 cluster-test: install $(if $(filter --no-image,$(CLUSTER_ARGS)),,image)
 	CLUSTER_IMAGE=$(IMAGE):latest $(PY) bench/cluster.py $(CLUSTER_ARGS)
 

@@ -1,5 +1,5 @@
-"""`make cluster-test`: the site as a small cluster on this machine, under load, with one web node
-and one worker killed (SIGKILL) in the middle; then the invariants, checked and printed.
+"""`make cluster-test`: the site as a small cluster on this machine, under load, with its parts
+killed and its services taken away one after the other; then the invariants, checked and printed.
 
 Every node has its own network namespace and address on a bridge (10.213.0.0/24) and its own PID
 and mount namespace; each app node runs the image's entrypoint inside the image's root filesystem
@@ -17,10 +17,25 @@ and mount namespace; each app node runs the image's entrypoint inside the image'
 
 The load: residents asking the policy officer a question (/vragen/) and making anonymous reports
 (/melden/, keeping each receipt), with real CSRF tokens and start tokens, plus page views, from
-several client addresses through nginx. A submission whose answer is lost (a 5xx, a dropped
-connection) is sent again as it was, as a person clicks again: the form kit must store it once.
-At LOAD/3 web1 and worker1 get SIGKILL; CLUSTER_RESTART_AFTER seconds later they are started again
-(as a supervisor or Kubernetes would). Then the script waits for the outbox to drain and checks:
+several client addresses through nginx. A submission whose answer is lost (no answer, a 502-504:
+the outage page says "send it again in a few minutes") is sent again as it was, as a person
+clicks again, for up to PATIENCE seconds: the form kit must store it once. Meanwhile, in seconds
+of the load (`timeline()`; each outage's length can be set, see below):
+
+    10 s   SIGKILL of the scheduler that ran the daily job (once its done-mark is stored); the
+           other one must do the minute jobs alone, among them requeueing worker1's task
+    20 s   SIGKILL web1 and worker1 (worker1 in the middle of an SMTP conversation); 25 s later
+           both are started again, as a supervisor or Kubernetes would
+    60 s   the SMTP server closes its listener for CLUSTER_SMTP_OUTAGE (60) s: submissions go on,
+           mail waits in the outbox and is delivered after the return
+   130 s   Redis is killed for CLUSTER_REDIS_OUTAGE (30) s, then started again empty: pages are
+           served uncached, readiness says 200 "beperkt"
+   190 s   PostgreSQL stops (`pg_ctl stop -m fast`) for CLUSTER_DB_OUTAGE (60) s, then starts
+           again; the load goes on CLUSTER_RECOVERY_SECONDS (30) s after that
+
+No app node is started again by this script after the kill of web1 and worker1: every web node,
+worker and scheduler must come back from the outages by itself. A thread polls each web node's
+readiness (/gezond/) twice a second. Then the script waits for the outbox to drain and checks:
 
 - every submission the client saw accepted is stored exactly once, none it saw refused is stored,
   and those with a lost answer are stored at most once (reports are matched by their decrypted
@@ -29,18 +44,21 @@ At LOAD/3 web1 and worker1 get SIGKILL; CLUSTER_RESTART_AFTER seconds later they
   question's two mails (confirmation to the asker, notice to the policy officer) exist;
 - the daily job ran once although two schedulers started together (their logs, the throttle
   store's claim, and the meldpunt digest mail that only the daily job sends);
-- requests, errors and the longest gap without a successful answer, per phase around the kill,
-  and which web node served requests when (nginx skipped the dead one).
+- the task worker1 died with was requeued (by the scheduler left) and run to its end;
+- per phase: requests, errors by status and by the page shown (the app's Dutch outage page, nginx's
+  own), error %, the longest gap without a successful answer; per outage what it did and how long
+  the cluster took to recover (see `outage_failures()` for what must hold).
 
 It exits non-zero when an invariant fails. Logs and the figures: bench/out/cluster/.
 
 Run it (as root; needs iproute2, util-linux unshare, nginx, redis-server, PostgreSQL 15 binaries
 and podman with the image built, see the Makefile's `image` target):
 
-    make cluster-test                          # builds the image first
+    make cluster-test                          # builds the image first; about 9 minutes
     .venv/bin/python bench/cluster.py          # the image as built
     .venv/bin/python bench/cluster.py --no-image   # the same nodes from this checkout's .venv
-    CLUSTER_LOAD_SECONDS=60 CLUSTER_CLIENTS=6 make cluster-test
+    .venv/bin/python bench/cluster.py --no-outages  # only the kills of web1 and worker1
+    CLUSTER_LOAD_SECONDS=60 CLUSTER_CLIENTS=6 make cluster-test CLUSTER_ARGS=--no-outages
 
 Everything it made (namespaces, mounts, processes, the image mount, the temporary directory) is
 removed on exit, also after a failure or Ctrl-C."""
@@ -48,11 +66,13 @@ removed on exit, also after a failure or Ctrl-C."""
 import argparse
 import asyncio
 import collections
+import concurrent.futures
 import contextlib
 import email
 import email.header
 import functools
 import http.client
+import itertools
 import json
 import logging
 import os
@@ -98,10 +118,22 @@ ADDRESSES = {
 LOAD_SECONDS = int(os.environ.get("CLUSTER_LOAD_SECONDS", "90"))
 RESTART_AFTER = int(os.environ.get("CLUSTER_RESTART_AFTER", "25"))
 CLIENTS = int(os.environ.get("CLUSTER_CLIENTS", "8"))
+# The outages (skipped with --no-outages): how long each service is away.
+SMTP_OUTAGE = int(os.environ.get("CLUSTER_SMTP_OUTAGE", "60"))
+REDIS_OUTAGE = int(os.environ.get("CLUSTER_REDIS_OUTAGE", "30"))
+DB_OUTAGE = int(os.environ.get("CLUSTER_DB_OUTAGE", "60"))
+RECOVERY = int(os.environ.get("CLUSTER_RECOVERY_SECONDS", "30"))  # load after the last outage
+# Mail retries back off up to EMAIL_RETRY_MAX_MINUTES (production: 2); one minute here, so that
+# the mail that waited out the SMTP outage is delivered before the database goes.
+RETRY_MAX_MINUTES = 1
+# A visitor who gets the outage page ("send it again in a few minutes") sends the very same form
+# again for this long: 1 s pauses at first, then growing ones.
+PATIENCE = 100
 HANDLER_EMAIL = "meldpunt-behandelaar@cluster.test"
 DIGEST_SUBJECT = "Meldpunt: wat er vandaag klaarligt"
 NO_CODE = "(stored once before; code not shown again)"
-Submission = collections.namedtuple("Submission", "kind marker outcome value attempts")
+# statuses: every answer to the form's POST; at: when it was first POSTed (seconds since the start)
+Submission = collections.namedtuple("Submission", "kind marker outcome value attempts statuses at")
 PAGES = ["/", "/plan-van-aanpak/", "/nieuws/", "/hulp/", "/denktanks/", "/vragen/", "/melden/"]
 
 T0 = time.monotonic()
@@ -388,31 +420,58 @@ class Runner:
 # --- PostgreSQL, Redis, nginx, SMTP --------------------------------------------------------------
 
 
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
 def start_postgres(tmp: Path) -> Process:
     data = tmp / "postgres"
     data.mkdir()
     shutil.chown(data, "postgres", "postgres")
-    bin_dir = Path("/usr/lib/postgresql/15/bin")
-    run("runuser", "-u", "postgres", "--", str(bin_dir / "initdb"), "-D", str(data), "-A", "trust")
+    run("runuser", "-u", "postgres", "--", str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust")
     with open(data / "pg_hba.conf", "a") as hba:
         hba.write(f"host all all {NET}.0/24 trust\n")
+    process = run_postgres(tmp)
+    run("psql", "-h", address("db"), "-U", "postgres", "-qc", "CREATE DATABASE samenaanpak")
+    return process
+
+
+def run_postgres(tmp: Path) -> Process:
+    """The postmaster on its data directory (also again after an outage)."""
+    data = tmp / "postgres"
     process = Process(
         "postgres",
         [
             *("ip", "netns", "exec", netns("db"), "runuser", "-u", "postgres", "--"),
-            str(bin_dir / "postgres"),
+            str(PG_BIN / "postgres"),
             *("-D", str(data), "-c", f"listen_addresses={address('db')}"),
             *("-c", f"unix_socket_directories={data}", "-c", "max_connections=200"),
-            # PostgreSQL itself is never killed here: its durability is not under test, and without
-            # fsync the 270 migrations take seconds instead of minutes on a busy machine.
+            # Durability is not under test (the outage is a clean stop), and without fsync the
+            # 270 migrations take seconds instead of minutes on a busy machine.
             *("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"),
+            # Every new connection is logged: a scheduler's minute rounds show as its connections.
+            *("-c", "log_connections=on"),
         ],
     )
     wait_for(
         lambda: run("pg_isready", "-h", address("db"), check=False).returncode == 0, 60, process
     )
-    run("psql", "-h", address("db"), "-U", "postgres", "-qc", "CREATE DATABASE samenaanpak")
     return process
+
+
+def stop_postgres(tmp: Path, process: Process) -> None:
+    """`pg_ctl stop -m fast`: every session is ended at once, open transactions roll back."""
+    run(
+        *("runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "stop"),
+        *("-D", str(tmp / "postgres"), "-m", "fast", "-w", "-t", "60"),
+    )
+    process.wait(timeout=60)
+
+
+def crash(process: Process) -> None:
+    """SIGKILL to a service started without a PID namespace of its own (Redis)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(process.popen.pid, signal.SIGKILL)
+    process.wait(timeout=30)
 
 
 def start_redis(tmp: Path) -> Process:
@@ -469,7 +528,8 @@ def wait_for(condition, timeout: float, process: Process | None = None) -> None:
 
 
 class Inbox:
-    """aiosmtpd handler: every message as it arrived (Message-ID, recipients, subject).
+    """aiosmtpd handler: every message as it arrived (Message-ID, recipients, subject, the
+    sender's address, the moment).
 
     `hold_peer`: a sender's address whose conversations wait at RCPT (nothing accepted yet) until
     it is set back to None; `holding` is set once one waits. So worker1 is killed in the middle
@@ -498,10 +558,84 @@ class Inbox:
                     "id": message.get("Message-ID", "").strip(),
                     "to": tuple(sorted(envelope.rcpt_tos)),
                     "subject": subject,
+                    "peer": session.peer[0],
                     "at": now(),
                 }
             )
         return "250 OK"
+
+
+class SmtpServer:
+    """The mail server on the host. `away()` closes its listening socket: new connections are
+    refused, as from a mail server that is down (a conversation in progress ends normally, so a
+    message the server took is never one the sender thinks was lost). `back()` listens again."""
+
+    def __init__(self, inbox: Inbox):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(inbox, hostname=HOST, port=SMTP_PORT)
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def away(self) -> None:
+        controller = self.controller
+        controller.loop.call_soon_threadsafe(controller.server.close)
+        wait_for(lambda: not port_open(HOST, SMTP_PORT), 10)
+
+    def back(self) -> None:
+        controller = self.controller
+
+        async def listen():
+            # aiosmtpd's own server factory (what start() used), on the same loop and handler
+            return await controller._create_server()
+
+        future = asyncio.run_coroutine_threadsafe(listen(), controller.loop)
+        controller.server = future.result(timeout=10)
+        wait_for(lambda: port_open(HOST, SMTP_PORT), 10)
+
+
+class Readiness:
+    """Polls every web node's /gezond/ directly (not through nginx) twice a second: (moment the
+    probe was sent, node, HTTP status or None when no answer, the JSON "status")."""
+
+    def __init__(self, names=("web1", "web2")):
+        self.names, self.samples, self.stop = names, [], threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self):
+        while not self.stop.is_set():
+            for name in self.names:
+                url, started = f"http://{address(name)}:8000/gezond/", now()
+                status, state = None, None
+                try:
+                    with urllib.request.urlopen(url, timeout=2) as response:
+                        status, body = response.status, response.read()
+                except urllib.error.HTTPError as error:
+                    status, body = error.code, error.read()
+                except OSError:
+                    body = b""
+                with contextlib.suppress(ValueError):
+                    state = json.loads(body or b"{}").get("status")
+                self.samples.append((started, name, status, state))
+            self.stop.wait(0.5)
+
+    def between(self, node, start, end):
+        return [
+            (m, status, state)
+            for m, n, status, state in self.samples
+            if n == node and start <= m < end
+        ]
+
+    def first(self, node, after, condition):
+        """Seconds from `after` until the node first answered as `condition` wants, or None."""
+        for moment, status, state in self.between(node, after, float("inf")):
+            if condition(status, state):
+                return round(moment - after, 1)
+        return None
 
 
 # --- the load ------------------------------------------------------------------------------------
@@ -550,8 +684,8 @@ class Visitor:
 
     BASE = f"http://{NET}.{ADDRESSES['lb']}:{LB_PORT}"
 
-    def __init__(self, number: int, record):
-        self.number, self.record = number, record
+    def __init__(self, number: int, record, typing=lambda: 0):
+        self.number, self.record, self.typing = number, record, typing
         self.opener = urllib.request.build_opener(
             SourceAddressHandler(f"{NET}.{100 + number}"),
             urllib.request.HTTPCookieProcessor(),
@@ -559,7 +693,8 @@ class Visitor:
         )
 
     def request(self, kind: str, path: str, data=None, content_type=None):
-        """(status or None, body, headers); every request is recorded with its moment."""
+        """(status or None, body, headers); every request is recorded with its moment and, for an
+        error, which page said so."""
         started = now()
         request = urllib.request.Request(self.BASE + path, data=data)
         if content_type:
@@ -571,29 +706,35 @@ class Visitor:
             status, body, headers = error.code, error.read().decode(errors="replace"), error.headers
         except (OSError, http.client.HTTPException):
             status, body, headers = None, "", {}
-        self.record(kind, started, now(), status)
+        self.record(kind, started, now(), status, None if ok(status) else error_page(body))
         return status, body, headers
 
-    def send(self, kind: str, path: str, data, content_type, accepted) -> tuple[str, object]:
-        """POST a form; on a lost answer (no answer, 502-504) send the very same form again, as a
-        person would, at most three times. (outcome, value, attempts): ('accepted', what the site
-        answered), ('refused', status) or ('unknown', status)."""
-        status = None
-        for attempt in range(1, 5):
+    def send(self, kind: str, path: str, data, content_type, accepted) -> tuple:
+        """POST a form; on a lost answer (no answer, 502-504: the outage page says "send it again")
+        send the very same form again, as a person would: three times a second apart, then with
+        growing pauses for PATIENCE seconds. (outcome, value, attempts, statuses, the moment of the
+        first POST): ('accepted', what the site answered), ('refused', status) or ('unknown',
+        status)."""
+        status, statuses, first = None, [], now()
+        for attempt in itertools.count(1):
             if attempt > 1:
-                time.sleep(1)
+                time.sleep(1 if attempt <= 4 else min(5 * (attempt - 4), 20))
             status, body, headers = self.request(kind, path, data, content_type)
+            statuses.append(status)
             value = accepted(status, body, headers)
             if value:
-                return "accepted", value, attempt
+                return "accepted", value, attempt, statuses, first
             if status is not None and status not in (502, 503, 504):
-                return "refused", status, attempt
-        return "unknown", status, attempt
+                return "refused", status, attempt, statuses, first
+            if now() - first > PATIENCE:
+                return "unknown", status, attempt, statuses, first
+        raise AssertionError("unreachable")
 
     def question(self, marker: str):
         status, page, _ = self.request("form", "/vragen/")
         if status != 200:
             return None
+        time.sleep(self.typing())  # so some forms are sent just after an outage began
         fields = {
             "csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken"),
             "started": hidden(page, "started"),
@@ -621,6 +762,7 @@ class Visitor:
         status, page, _ = self.request("form", "/melden/")
         if status != 200:
             return None
+        time.sleep(self.typing())
         categories = re.findall(r'<option value="(\d+)"', page)
         fields = {
             "csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken"),
@@ -663,16 +805,16 @@ class Visitor:
 
 class Load:
     def __init__(self, run_id: str):
-        self.run_id, self.requests, self.submissions = run_id, [], []
+        self.run_id, self.requests, self.submissions, self.in_hand = run_id, [], [], []
         self.lock, self.stop = threading.Lock(), threading.Event()
 
-    def record(self, kind, started, ended, status):
+    def record(self, kind, started, ended, status, page=None):
         with self.lock:
-            self.requests.append((started, ended, kind, status))
+            self.requests.append((started, ended, kind, status, page))
 
     def visitor(self, number: int):
-        visitor, count = Visitor(number, self.record), 0
         rng = random.Random(number)
+        visitor, count = Visitor(number, self.record, lambda: rng.uniform(0.3, 3)), 0
         while not self.stop.is_set():
             count += 1
             choice = rng.random()
@@ -692,6 +834,18 @@ class Load:
                 visitor.request("get", rng.choice(PAGES))
             time.sleep(rng.uniform(0.1, 0.4))
 
+    def form_in_hand(self, number: int, sent: threading.Event):
+        """A form opened now and sent once `sent` is set: a question for even numbers, else a
+        report (markers V1xx / M1xx: apart from the load's own)."""
+        visitor = Visitor(number, self.record, lambda: sent.wait(60) and 0)
+        kind = "question" if number % 2 == 0 else "report"
+        marker = f"{self.run_id}-{'V' if kind == 'question' else 'M'}{100 + number}-1"
+        outcome = (visitor.question if kind == "question" else visitor.report)(marker)
+        if outcome:
+            with self.lock:
+                self.in_hand.append(marker)
+                self.submissions.append(Submission(kind, marker, *outcome))
+
     def start(self):
         self.threads = [
             threading.Thread(target=self.visitor, args=(number,), daemon=True)
@@ -710,6 +864,20 @@ def ok(status) -> bool:
     return status in (200, 302)
 
 
+def error_page(body: str) -> str:
+    """Which page a visitor saw instead of what they asked for."""
+    if not body:
+        return "no answer"
+    if "English: the site is briefly unavailable" in body:
+        return "nginx outage page"
+    if "/static/css/error.css" in body:
+        if "De site is even niet beschikbaar" in body:
+            return "app outage page (503)"
+        if "Er ging iets mis" in body:
+            return "app error page (500)"
+    return "other"
+
+
 def phase_figures(requests, start, end) -> dict:
     inside = [r for r in requests if start <= r[1] < end]
     errors = [r for r in inside if not ok(r[3])]
@@ -725,6 +893,7 @@ def phase_figures(requests, start, end) -> dict:
         "req/s": round(len(inside) / seconds, 1),
         "max gap s": round(gap, 2),
         "error statuses": dict(collections.Counter(str(r[3]) for r in errors)),
+        "error pages": dict(collections.Counter(r[4] for r in errors)),
     }
 
 
@@ -775,6 +944,7 @@ def cluster_env(secret: str) -> dict:
         # a killed worker's mail and tasks are taken over within this run, not after minutes
         "EMAIL_CLAIM_SECONDS": "30",
         "TASK_LEASE_SECONDS": "30",
+        "EMAIL_RETRY_MAX_MINUTES": str(RETRY_MAX_MINUTES),
         "WEB_WORKERS": "2",
         "PORT": "8000",
         "LOG_LEVEL": "INFO",
@@ -792,10 +962,51 @@ def wait_ready(node: str, process: Process, timeout=180):
     wait_for(ready, timeout, process)
 
 
+def timeline(outages: bool) -> dict:
+    """When each thing happens, in seconds since the load started."""
+    if not outages:
+        kill = LOAD_SECONDS / 3
+        return {"kill": kill, "restart": kill + RESTART_AFTER, "end": LOAD_SECONDS}
+    t = {"scheduler kill": 10, "kill": 20}
+    t["restart"] = t["kill"] + RESTART_AFTER
+    t["smtp away"] = t["restart"] + 15
+    t["smtp back"] = t["smtp away"] + SMTP_OUTAGE
+    t["redis away"] = t["smtp back"] + 10
+    t["redis back"] = t["redis away"] + REDIS_OUTAGE
+    # The database goes once the mail that waited out the SMTP outage has had its retry (at most
+    # RETRY_MAX_MINUTES after its last attempt), so that the two outages do not mix.
+    t["db away"] = max(t["redis back"] + 15, t["smtp back"] + RETRY_MAX_MINUTES * 60 + 10)
+    t["db back"] = t["db away"] + DB_OUTAGE
+    t["end"] = t["db back"] + RECOVERY
+    return t
+
+
+def scheduler_connected(processes, name: str, since: float) -> bool:
+    """The scheduler opened a database connection since then (it does every minute round)."""
+    pattern = rf"connection received: host={re.escape(address(name))}\b"
+    return any(p.count(pattern, since) for p in processes if p.name == "postgres")
+
+
+def daily_claimed() -> bool:
+    """The daily job's done-mark in the throttle store (a row in the database)."""
+    result = run(
+        *("psql", "-h", address("db"), "-U", "postgres", "-d", "samenaanpak", "-Atc"),
+        "SELECT count(*) FROM core_throttlecounter WHERE key LIKE '%daily-done:%'",
+        check=False,
+    )
+    return result.stdout.strip() not in ("", "0")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--no-image", action="store_true", help="run the nodes from this checkout's .venv"
+    )
+    parser.add_argument(
+        "--no-outages",
+        action="store_true",
+        help="only the kills of web1 and worker1 (CLUSTER_LOAD_SECONDS of load); no scheduler "
+        "kill, no SMTP, Redis or PostgreSQL outage",
     )
     options = parser.parse_args()
     if os.geteuid() != 0:
@@ -808,6 +1019,8 @@ def main() -> int:
     run_id = "CL" + secrets.token_hex(3).upper()
     secret = secrets.token_urlsafe(40)
     env = cluster_env(secret)
+    outages = not options.no_outages
+    plan = timeline(outages)
     with contextlib.ExitStack() as cleanup:
         tmp = Path(tempfile.mkdtemp(prefix="samenaanpak-cluster-"))
         tmp.chmod(0o755)
@@ -818,7 +1031,6 @@ def main() -> int:
         log(f"network: bridge {BRIDGE} {HOST}/24, {len(ADDRESSES)} namespaces")
 
         import aiosmtpd.smtp
-        from aiosmtpd.controller import Controller
 
         # aiosmtpd logs every SMTP command at INFO; Django's logging (set up later, for the checks)
         # would print them all. Its own logger, quiet, instead.
@@ -826,11 +1038,11 @@ def main() -> int:
         aiosmtpd.smtp.log.setLevel(logging.WARNING)
 
         inbox = Inbox()
-        smtp = Controller(inbox, hostname=HOST, port=SMTP_PORT)
+        smtp = SmtpServer(inbox)
         smtp.start()
         cleanup.callback(smtp.stop)
-        processes.append(start_postgres(tmp))
-        processes.append(start_redis(tmp))
+        services = {"postgres": start_postgres(tmp), "redis": start_redis(tmp)}
+        processes.extend(services.values())
         log(
             f"PostgreSQL on {address('db')}, Redis on {address('redis')}, SMTP on {HOST}:{SMTP_PORT}"
         )
@@ -866,6 +1078,9 @@ def main() -> int:
             wait_ready(name, nodes[name])
         processes.append(start_nginx(tmp))
         log("web1, web2 ready; worker1, worker2 started; nginx on " + f"{address('lb')}:{LB_PORT}")
+        readiness = Readiness()
+        readiness.thread.start()
+        cleanup.callback(readiness.stop.set)
 
         # One report before the schedulers start: the daily job then has a digest to send, once.
         seed = Visitor(CLIENTS - 1, lambda *args: None).report(f"{run_id}-SEED")
@@ -879,9 +1094,36 @@ def main() -> int:
         load = Load(run_id)
         load_start = now()
         load.start()
-        log(f"load: {CLIENTS} visitors for {LOAD_SECONDS} s")
-        kill_at = load_start + LOAD_SECONDS / 3
-        time.sleep(max(0, kill_at - now()))
+        log(f"load: {CLIENTS} visitors for {plan['end']:.0f} s")
+        moments: dict[str, float] = {"load start": load_start}
+        # moments that start no phase of their own; a service may answer before its start
+        # command returns, so the checks "while away" end when it is started
+        marks: dict[str, float] = {}
+
+        def at(event: str) -> None:
+            time.sleep(max(0, load_start + plan[event] - now()))
+
+        killed_scheduler = None
+        if outages:
+            # The scheduler that ran the daily job is killed once the job is marked done; the other
+            # one must carry the minute jobs alone from now on (among them: requeueing the task
+            # worker1 is about to die with).
+            at("scheduler kill")
+            wait_for(daily_claimed, 90, nodes["scheduler2"])
+            claimants = [
+                name
+                for name in ("scheduler1", "scheduler2")
+                if nodes[name].count(r"^core: .* deleted")
+            ]
+            killed_scheduler = claimants[0] if claimants else "scheduler1"
+            nodes[killed_scheduler].kill()
+            moments["scheduler kill"] = now()
+            log(
+                f"SIGKILL {killed_scheduler}"
+                + (" (it ran the daily job)" if claimants else " (which one ran it is unknown)")
+            )
+
+        at("kill")
         # worker1 is killed while it talks to the mail server (a batch claimed, nothing accepted).
         inbox.hold_peer = address("worker1")
         mid_send = inbox.holding.wait(timeout=20)
@@ -890,6 +1132,7 @@ def main() -> int:
         nodes["web1"].kill()
         killed_worker.kill()
         inbox.hold_peer = None
+        moments["kill"] = killed_at
         log(
             "SIGKILL web1 and worker1"
             + (" (worker1 in the middle of sending mail)" if mid_send else "")
@@ -899,10 +1142,60 @@ def main() -> int:
         nodes["web1"] = runner.start("web1", "web1", ["web"])
         nodes["worker1"] = runner.start("worker1", "worker1", ["worker"])
         processes.extend([nodes["web1"], nodes["worker1"]])
+        moments["restart"] = restart_at
         log("web1 and worker1 started again")
-        time.sleep(max(0, load_start + LOAD_SECONDS - now()))
+
+        if outages:
+            # From here on no app node is started again by this script: they must come back alone.
+            at("smtp away")
+            smtp.away()
+            moments["smtp away"] = now()
+            log(f"SMTP server away (connections refused) for {SMTP_OUTAGE} s")
+            at("smtp back")
+            smtp.back()
+            moments["smtp back"] = now()
+            log("SMTP server back")
+
+            at("redis away")
+            crash(services["redis"])
+            moments["redis away"] = now()
+            log(f"Redis killed (SIGKILL) for {REDIS_OUTAGE} s")
+            at("redis back")
+            marks["redis starting"] = now()
+            services["redis"] = start_redis(tmp)
+            processes.insert(0, services["redis"])  # stopped after the app nodes at the end
+            moments["redis back"] = now()
+            log("Redis started again (empty)")
+
+            # Four people have a form open when the database goes, and send it right after: they
+            # get the outage page and send it again until it is accepted (Visitor.send).
+            db_down = threading.Event()
+            in_hand = [
+                threading.Thread(target=load.form_in_hand, args=(n, db_down), daemon=True)
+                for n in range(4)
+            ]
+            for thread in in_hand:
+                thread.start()
+            at("db away")
+            moments["db away"] = now()
+            stop_postgres(tmp, services["postgres"])
+            marks["db down"] = now()  # pg_ctl returned: the postmaster is gone
+            db_down.set()
+            log(f"PostgreSQL stopped (pg_ctl stop -m fast) for {DB_OUTAGE} s")
+            at("db back")
+            marks["db starting"] = now()
+            services["postgres"] = run_postgres(tmp)
+            processes.insert(0, services["postgres"])
+            moments["db back"] = now()
+            log("PostgreSQL started again")
+
+        at("end")
         load.finish()
+        for thread in in_hand if outages else []:
+            thread.join(timeout=PATIENCE + 30)
         load_end = now()
+        survivor = "scheduler2" if killed_scheduler == "scheduler1" else "scheduler1"
+        moments["load end"] = load_end
         log(f"load done: {len(load.requests)} requests, {len(load.submissions)} submissions")
 
         # Wait for the outbox to drain (a mail claimed by the killed worker waits for its claim
@@ -918,11 +1211,22 @@ def main() -> int:
         while time.monotonic() < deadline:
             pending = OutgoingEmail.objects.exclude(status=OutgoingEmail.Status.SENT).count()
             running = DBTaskResult.objects.filter(status="RUNNING").count()
-            if not pending and not running and len(inbox.messages) >= OutgoingEmail.objects.count():
-                break
+            drained = not pending and not running
+            if drained and len(inbox.messages) >= OutgoingEmail.objects.count():
+                # after the database outage: until the scheduler left has done a round again
+                back = moments.get("db back", 0)
+                if not outages or (
+                    scheduler_connected(processes, survivor, back)
+                    and all(
+                        nodes[name].count(r"worker: database back after", back)
+                        for name in ("worker1", "worker2")
+                    )
+                ):
+                    break
             time.sleep(2)
         log(f"outbox drained; {pending} mail(s) waiting, {running} task(s) running")
         time.sleep(10)
+        readiness.stop.set()
         web_sample = []
         with_code = [
             s
@@ -934,13 +1238,34 @@ def main() -> int:
             web_sample.append(submission.marker in page)
         results = verify(load, inbox, nodes, processes, password, run_id, web_sample)
         results["killed worker"] = killed_worker_figures(killed_worker, mid_send, killed_at)
+        ends = sorted(moments.values())
+
+        def until_next(moment):  # the phase after `moment` lasts until the next event
+            return next((m for m in ends if m > moment), load_end + 1)
+
         figures = {
             "before the kill": phase_figures(load.requests, load_start, killed_at),
             "kill + 10 s": phase_figures(load.requests, killed_at, killed_at + 10),
             "web1 dead, later": phase_figures(load.requests, killed_at + 10, restart_at),
-            "after the restart": phase_figures(load.requests, restart_at, load_end + 1),
-            "whole load": phase_figures(load.requests, load_start, load_end + 1),
+            "after the restart": phase_figures(load.requests, restart_at, until_next(restart_at)),
         }
+        if outages:
+            for label, event in (
+                ("SMTP away", "smtp away"),
+                ("SMTP back", "smtp back"),
+                ("Redis away", "redis away"),
+                ("Redis back", "redis back"),
+                ("PostgreSQL away", "db away"),
+            ):
+                figures[label] = phase_figures(
+                    load.requests, moments[event], until_next(moments[event])
+                )
+            back = moments["db back"]
+            figures["PostgreSQL back, first 10 s"] = phase_figures(load.requests, back, back + 10)
+            figures["PostgreSQL back, later"] = phase_figures(
+                load.requests, back + 10, load_end + 1
+            )
+        figures["whole load"] = phase_figures(load.requests, load_start, load_end + 1)
         per_second = []
         for second in range(int(killed_at - load_start) - 3, int(killed_at - load_start) + 12):
             start = load_start + second
@@ -949,12 +1274,24 @@ def main() -> int:
         served = {}
         for name in ("web1", "web2"):
             runs = [p for p in processes if p.name == name]
-            pattern = r"^(GET|POST|HEAD) /"
+            pattern = r"^(GET|POST|HEAD) /(?!gezond/)"  # not the readiness probes of this script
             served[name] = {
                 "before the kill": sum(p.count(pattern, load_start, killed_at) for p in runs),
                 "while web1 dead": sum(p.count(pattern, killed_at, restart_at) for p in runs),
                 "after the restart": sum(p.count(pattern, restart_at, load_end + 1) for p in runs),
             }
+        if outages:
+            results["outages"] = outage_results(
+                load,
+                inbox,
+                nodes,
+                processes,
+                readiness,
+                moments,
+                killed_scheduler,
+                figures,
+                marks,
+            )
         nginx_errors = (
             (tmp / "nginx" / "error.log").read_text()
             if (tmp / "nginx" / "error.log").exists()
@@ -968,7 +1305,7 @@ def main() -> int:
             served,
             nginx_errors,
             mode,
-            {"kill": killed_at - load_start, "restart": restart_at - load_start},
+            {name: moment - load_start for name, moment in moments.items()},
         )
         (OUT / "figures.json").write_text(
             json.dumps(
@@ -1047,10 +1384,11 @@ def verify(load, inbox, nodes, processes, password, run_id, web_sample) -> dict:
             "accepted, stored more than once": sum(1 for n in by["accepted"] if n > 1),
             "refused by the site": len(by["refused"]),
             "refused, yet stored": sum(1 for n in by["refused"] if n),
-            "answer lost (after 3 retries)": len(by["unknown"]),
+            f"answer lost (sent again for {PATIENCE} s)": len(by["unknown"]),
             "answer lost, stored once": by["unknown"].count(1),
             "answer lost, stored more than once": sum(1 for n in by["unknown"] if n > 1),
         }
+    load.stored = stored  # for the figures per outage
     sent_markers = {s.marker for s in load.submissions} | {f"{run_id}-SEED"}
     results["rows matching no submission"] = sum(
         n for m, n in stored.items() if m not in sent_markers
@@ -1061,11 +1399,18 @@ def verify(load, inbox, nodes, processes, password, run_id, web_sample) -> dict:
         s for s in load.submissions if s.kind == "report" and s.outcome == "accepted"
     ]
     with_code = [s for s in accepted_reports if s.value != NO_CODE]
-    for submission in with_code:
-        report = vault.find(submission.value)
-        if report is not None:
-            private = vault.open_with_receipt(report, submission.value)
-            opened += submission.marker in vault.content(report, private)["description"]
+    found = [(s, vault.find(s.value)) for s in with_code]
+
+    def opens(pair):
+        submission, report = pair
+        if report is None:
+            return False
+        private = vault.open_with_receipt(report, submission.value)
+        return submission.marker in vault.content(report, private)["description"]
+
+    # the key derivations in two threads (the KDF releases the GIL)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        opened = sum(pool.map(opens, found))
     results["receipts"] = {
         "accepted reports": len(accepted_reports),
         "accepted as a repeat without the code shown again": len(accepted_reports) - len(with_code),
@@ -1123,6 +1468,165 @@ def verify(load, inbox, nodes, processes, password, run_id, web_sample) -> dict:
     return results
 
 
+def outage_results(
+    load, inbox, nodes, processes, readiness, moments, killed, figures, marks
+) -> dict:
+    """What each outage did, and how the cluster came back (no app node was started again)."""
+    from samenaanpak.core.models import OutgoingEmail
+
+    offset = time.time() - now()  # a database time, in seconds since this script started
+
+    def moment(value):
+        return value.timestamp() - offset
+
+    def alive(name):
+        return nodes[name].popen.poll() is None
+
+    def submissions_in(start, end):
+        mine = [s for s in load.submissions if start <= s.at < end]
+        accepted = [s for s in mine if s.outcome == "accepted"]
+        lost = [s for s in mine if s.outcome == "unknown"]
+        return {
+            "sent": len(mine),
+            "accepted": len(accepted),
+            "accepted after an error answer (sent again)": sum(s.attempts > 1 for s in accepted),
+            "accepted, stored exactly once": sum(load.stored[s.marker] == 1 for s in accepted),
+            "refused": sum(s.outcome == "refused" for s in mine),
+            "answer lost, stored (0 or 1 each)": f"{len(lost)}, stored {sum(load.stored[s.marker] for s in lost)}",
+            "answer lost, stored more than once": sum(load.stored[s.marker] > 1 for s in lost),
+        }
+
+    def connections(name, start):
+        pattern = rf"connection received: host={re.escape(address(name))}\b"
+        return sum(p.count(pattern, start) for p in processes if p.name == "postgres")
+
+    def logged(name, pattern, start, end=float("inf")):
+        return sum(p.count(pattern, start, end) for p in processes if p.name == name)
+
+    def first_ok(kinds, after):
+        ends = [r[1] for r in load.requests if r[2] in kinds and ok(r[3]) and r[1] >= after]
+        return round(min(ends) - after, 1) if ends else None
+
+    results = {}
+    survivor = "scheduler2" if killed == "scheduler1" else "scheduler1"
+    killed_at = moments["scheduler kill"]
+    results["scheduler killed"] = {
+        "killed (SIGKILL), after it ran the daily job": killed,
+        "the other one alive at the end": alive(survivor),
+        "its database connections since (one per minute round)": connections(survivor, killed_at),
+        "minutes from the kill to the end of the load": round(
+            (moments["load end"] - killed_at) / 60, 1
+        ),
+        "stale tasks it requeued: see 'killed worker' (worker1 died after this kill)": True,
+    }
+
+    away, back = moments["smtp away"], moments["smtp back"]
+    received = collections.Counter(m["id"] for m in inbox.messages)
+    first_received = {}
+    for message in inbox.messages:
+        first_received.setdefault(message["id"], message["at"])
+    from samenaanpak.core import mail
+
+    waited = [
+        row
+        for row in OutgoingEmail.objects.all()
+        if moment(row.created_at) < back and first_received.get(mail.message_id(row), 1e9) >= away
+    ]
+    delays = [
+        first_received[mail.message_id(r)] - back for r in waited if received[mail.message_id(r)]
+    ]
+    results["SMTP away"] = {
+        "seconds away": round(back - away, 1),
+        "requests": summary(figures["SMTP away"]),
+        "submissions sent while away": submissions_in(away, back),
+        "mails queued while away": sum(away <= moment(r.created_at) < back for r in waited),
+        "mails that waited for the server": len(waited),
+        "of those delivered exactly once": sum(received[mail.message_id(r)] == 1 for r in waited),
+        "most attempts of one": max((r.attempts for r in waited), default=0),
+        "first delivered after the return, s": round(min(delays), 1) if delays else None,
+        "last delivered after the return, s": round(max(delays), 1) if delays else None,
+        "bound, s (retry pause EMAIL_RETRY_MAX_MINUTES + a scheduler round)": RETRY_MAX_MINUTES * 60
+        + 60,
+    }
+
+    away, back = moments["redis away"], moments["redis back"]
+    results["Redis away"] = {
+        "seconds away": round(back - away, 1),
+        "requests": summary(figures["Redis away"]),
+        "submissions sent while away": submissions_in(away, back),
+        "readiness while away (status, state: probes)": {
+            node: dict(
+                collections.Counter(
+                    f"{status} {state}"
+                    for _, status, state in readiness.between(node, away, marks["redis starting"])
+                )
+            )
+            for node in readiness.names
+        },
+        "readiness 'ok' again after the return, s": {
+            node: readiness.first(node, back, lambda status, state: state == "ok")
+            for node in readiness.names
+        },
+    }
+
+    away, back = moments["db away"], moments["db back"]
+    workers = ("worker1", "worker2")
+    results["PostgreSQL away"] = {
+        "seconds away": round(back - away, 1),
+        "requests while away": summary(figures["PostgreSQL away"]),
+        "requests, first 10 s after the return": summary(figures["PostgreSQL back, first 10 s"]),
+        "requests, later": summary(figures["PostgreSQL back, later"]),
+        "submissions sent while away": submissions_in(away, back),
+        "forms open when it went, sent right after (status of each answer; times stored)": {
+            s.marker.split("-", 1)[1]: (
+                s.outcome,
+                ",".join(map(str, s.statuses)),
+                load.stored[s.marker],
+            )
+            for s in load.submissions
+            if s.marker in load.in_hand
+        },
+        "seconds pg_ctl stop -m fast took": round(marks["db down"] - away, 1),
+        "readiness once it was down (status: probes)": {
+            node: dict(
+                collections.Counter(
+                    str(status)
+                    for _, status, _ in readiness.between(
+                        node, marks["db down"], marks["db starting"]
+                    )
+                )
+            )
+            for node in readiness.names
+        },
+        "readiness 200 again after the return, s": {
+            node: readiness.first(node, back, lambda status, state: status == 200)
+            for node in readiness.names
+        },
+        "first form accepted after the return, s": first_ok(("post-question", "post-report"), back),
+        "first page served by the app after the return, s": first_ok(("form",), back),
+        "workers: 'database unavailable' / 'back' logged": {
+            name: (
+                logged(name, r"worker: database unavailable", away),
+                logged(name, r"worker: database back after", away),
+            )
+            for name in workers
+        },
+        "workers: tasks finished after the return": {
+            name: logged(name, r"Task id=\S+ .*state=(SUCCESSFUL|FAILED)", back) for name in workers
+        },
+        f"{survivor}: database connections after the return": connections(survivor, back),
+        "app nodes alive at the end (none started again)": {
+            name: alive(name) for name in ("web1", "web2", *workers, survivor)
+        },
+    }
+    return results
+
+
+def summary(figures: dict) -> dict:
+    keys = ("requests", "errors", "error %", "max gap s", "error statuses", "error pages")
+    return {key: figures[key] for key in keys}
+
+
 def killed_worker_figures(worker: Process, mid_send: bool, killed_at: float) -> dict:
     """The tasks worker1 had started and not finished when it was killed, and what became of them
     (the scheduler puts a task back in the queue TASK_LEASE_SECONDS after it started)."""
@@ -1138,11 +1642,14 @@ def killed_worker_figures(worker: Process, mid_send: bool, killed_at: float) -> 
 
     from samenaanpak.core.models import OutgoingEmail
 
-    # A mail worker1 had claimed waits for the claim to expire, then another worker sends it.
+    # A mail worker1 had claimed waits for the claim to expire, then another worker sends it
+    # (only mail queued before the kill: later mail may wait for the SMTP outage).
+    kill_moment = time.time() - now() + killed_at
     late = [
         row
         for row in OutgoingEmail.objects.exclude(sent_at=None)
         if (row.sent_at - row.created_at).total_seconds() > settings.EMAIL_CLAIM_SECONDS - 5
+        and row.created_at.timestamp() < kill_moment
     ]
     return {
         "killed in the middle of an SMTP conversation": mid_send,
@@ -1164,12 +1671,24 @@ def report(results, figures, per_second, served, nginx_errors, mode, moments) ->
     print("\n=== Samenaanpak cluster test ===")
     print(f"nodes: {mode}")
     print(
-        f"load: {CLIENTS} visitors, {LOAD_SECONDS} s; SIGKILL web1 + worker1 at "
+        f"load: {CLIENTS} visitors, {moments['load end']:.0f} s; SIGKILL web1 + worker1 at "
         f"{moments['kill']:.1f} s, both started again at {moments['restart']:.1f} s"
     )
+    if "outages" in results:
+        print(
+            "outages (no app node started again for these): SIGKILL of a scheduler at "
+            f"{moments['scheduler kill']:.1f} s; SMTP server away {moments['smtp away']:.1f}-"
+            f"{moments['smtp back']:.1f} s; Redis away {moments['redis away']:.1f}-"
+            f"{moments['redis back']:.1f} s; PostgreSQL away {moments['db away']:.1f}-"
+            f"{moments['db back']:.1f} s"
+        )
     for section in ("questions", "reports", "receipts", "mail", "daily job", "killed worker"):
         print(f"\n{section}:")
         for key, value in results[section].items():
+            print(f"  {key}: {value}")
+    for section, numbers in results.get("outages", {}).items():
+        print(f"\n{section}:")
+        for key, value in numbers.items():
             print(f"  {key}: {value}")
     print(f"\nrows matching no submission: {results['rows matching no submission']}")
     print("\nrequests through nginx, by phase:")
@@ -1244,9 +1763,82 @@ def report(results, figures, per_second, served, nginx_errors, mode, moments) ->
         failures.append("errors while web1 was dead, after the first 10 s: nginx did not skip it")
     if served["web1"]["after the restart"] == 0:
         failures.append("web1 served nothing after its restart")
+    worker = results["killed worker"]
+    if worker["tasks in hand when killed"] and set(worker["their state now"]) - {"SUCCESSFUL"}:
+        failures.append("killed worker: a task it had in hand was not run again to the end")
+    if "outages" in results:
+        failures += outage_failures(results["outages"], figures)
     print("\nRESULT: " + ("all invariants hold" if not failures else "FAILED"))
     for failure in failures:
         print(f"  - {failure}")
+    return failures
+
+
+def outage_failures(outages: dict, figures: dict) -> list[str]:
+    failures = []
+    scheduler = outages["scheduler killed"]
+    if not scheduler["the other one alive at the end"]:
+        failures.append("scheduler: the one left did not survive")
+    if scheduler["its database connections since (one per minute round)"] < 2:
+        failures.append("scheduler: the one left did not go on with its minute rounds")
+
+    smtp = outages["SMTP away"]
+    if figures["SMTP away"]["errors"]:
+        failures.append("SMTP away: visitors got errors")
+    if not smtp["submissions sent while away"]["accepted"]:
+        failures.append("SMTP away: no submission accepted while the mail server was away")
+    if not smtp["mails that waited for the server"]:
+        failures.append("SMTP away: no mail waited (the outage was not noticed)")
+    if smtp["of those delivered exactly once"] != smtp["mails that waited for the server"]:
+        failures.append("SMTP away: a mail that waited was not delivered exactly once")
+    last = smtp["last delivered after the return, s"]
+    bound = smtp["bound, s (retry pause EMAIL_RETRY_MAX_MINUTES + a scheduler round)"]
+    if last is None or last > bound:
+        failures.append(f"SMTP away: waiting mail not delivered within {bound} s of the return")
+
+    redis = outages["Redis away"]
+    if figures["Redis away"]["errors"]:
+        failures.append("Redis away: visitors got errors (a cache outage must be a miss)")
+    for node, probes in redis["readiness while away (status, state: probes)"].items():
+        if set(probes) != {"200 beperkt"}:
+            failures.append(f"Redis away: {node}'s readiness was not always 200 'beperkt'")
+    for node, seconds in redis["readiness 'ok' again after the return, s"].items():
+        if seconds is None or seconds > 30:
+            failures.append(f"Redis away: {node} not 'ok' again within 30 s")
+
+    database = outages["PostgreSQL away"]
+    for node, seconds in database["readiness 200 again after the return, s"].items():
+        if seconds is None or seconds > 30:
+            failures.append(f"PostgreSQL away: {node} not ready again within 30 s")
+    for node, probes in database["readiness once it was down (status: probes)"].items():
+        if "200" in probes:
+            failures.append(f"PostgreSQL away: {node} said ready without a database")
+    in_hand = database[
+        "forms open when it went, sent right after (status of each answer; times stored)"
+    ]
+    if len(in_hand) != 4:
+        failures.append("PostgreSQL away: a form open when it went was not sent")
+    for marker, (outcome, statuses, stored) in in_hand.items():
+        if "503" not in statuses.split(",") or outcome != "accepted" or stored != 1:
+            failures.append(
+                f"PostgreSQL away: {marker} (sent during the outage) not answered 503, then "
+                "accepted and stored once"
+            )
+    if database["first form accepted after the return, s"] is None:
+        failures.append("PostgreSQL away: no form accepted after the return")
+    for name, (gone, back) in database["workers: 'database unavailable' / 'back' logged"].items():
+        if not gone or not back:
+            failures.append(f"PostgreSQL away: {name} did not notice the outage and its end")
+    if figures["PostgreSQL back, later"]["errors"]:
+        failures.append("PostgreSQL away: errors 10 s and more after the return")
+    for name, up in database["app nodes alive at the end (none started again)"].items():
+        if not up:
+            failures.append(f"PostgreSQL away: {name} exited")
+    survivor = next(
+        key for key in database if key.endswith("database connections after the return")
+    )
+    if not database[survivor]:
+        failures.append("PostgreSQL away: the scheduler did not come back")
     return failures
 
 

@@ -14,7 +14,9 @@
 - Delivery is at least once, never silently zero: a claim expires after EMAIL_CLAIM_SECONDS, so a
   worker killed mid-batch leaves nothing stuck. A worker killed in the instant between the
   server's acceptance and the "sent" mark can cause one repeat; every mail carries a stable
-  Message-ID (per outbox row), so mail programs recognise that repeat as the same message.
+  Message-ID (per outbox row), so mail programs recognise that repeat as the same message. A
+  database that goes away in that instant causes none: the worker keeps trying to record the mark
+  until the database is back, and leaves the rest of its batch to be claimed anew.
 - A worker asked to stop (SIGTERM: a deploy, a scale-down) finishes the mail in hand and gives the
   rest of its batch back, so the SIGKILL that follows a grace period does not land mid-batch.
 """
@@ -35,6 +37,7 @@ from django_tasks import task
 
 from .db import checkpoint_wal
 from .models import OutgoingEmail
+from .resilience import CONNECTION_ERRORS, Outage
 
 logger = logging.getLogger(__name__)
 
@@ -231,12 +234,44 @@ def send_batch(now=None) -> tuple[int, int]:
                     _finish(waiting, OutgoingEmail.Status.PENDING, _error_text(error))
                 logger.warning("mail server failed mid-batch (%s)", _error_text(error))
                 return sent, len(emails) - sent
-            _finish(email, OutgoingEmail.Status.SENT)
             sent += 1
+            if not _mark_sent(email):
+                # The database went away meanwhile: the claims on the rest of the batch may have
+                # expired and been taken by another worker. Leave them to be claimed anew.
+                rest = emails[position + 1 :]
+                _release(rest)
+                return sent, len(rest)
     finally:
         with contextlib.suppress(Exception):  # closing a broken connection may fail; nothing to do
             connection.close()
     return sent, 0
+
+
+def _mark_sent(email: OutgoingEmail) -> bool:
+    """Record that the server took this mail, however long the database is away: only this worker
+    knows it went out, and were the mark lost, the claim would expire and another worker would send
+    the mail a second time. False when the database failed meanwhile."""
+    # Short pauses: once the database is back, the mark must come before another worker's claim.
+    outage = Outage("mail", first_pause=0.25, max_pause=2)
+    while True:
+        try:
+            _finish(email, OutgoingEmail.Status.SENT)
+        except CONNECTION_ERRORS as error:
+            outage.failed(error)
+            continue
+        failed = outage.since is not None
+        outage.succeeded()
+        return not failed
+
+
+def _release(emails: list[OutgoingEmail]) -> None:
+    """Give up this worker's claims on mails it did not try (only where the claim is still its own);
+    when the database fails here too, the claims simply expire."""
+    with contextlib.suppress(*CONNECTION_ERRORS):
+        for email in emails:
+            OutgoingEmail.objects.filter(pk=email.pk, claimed_until=email.claimed_until).update(
+                claimed_until=None
+            )
 
 
 def _tell_rejected(address: str, purpose: str) -> None:

@@ -29,9 +29,10 @@ def close_connections() -> None:
 class Outage:
     """Pauses between retries, and one log line when the database goes and one when it is back."""
 
-    def __init__(self, name: str, first_pause: float = 1.0):
+    def __init__(self, name: str, first_pause: float = 1.0, max_pause: float = MAX_PAUSE):
         self.name = name
         self.first_pause = first_pause
+        self.max_pause = max_pause
         self.pause = first_pause
         self.since = None
 
@@ -45,7 +46,7 @@ class Outage:
                 type(error).__name__,
             )
         time.sleep(self.pause)
-        self.pause = min(self.pause * 2, MAX_PAUSE)
+        self.pause = min(self.pause * 2, self.max_pause)
 
     def succeeded(self) -> None:
         if self.since is not None:

@@ -210,3 +210,42 @@ def test_a_line_break_in_a_subject_is_flattened_not_a_poisoned_batch(smtp, db_ta
     assert subject.strip() == "Bevestig „Skatebaan Bcc: evil@example.org”"
     assert first["Bcc"] is None
     assert all("evil@example.org" not in (m["X-RcptTo"] or "") for m in smtp.inbox.messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_taken_while_the_database_went_away_is_marked_sent_and_not_sent_again(
+    smtp, db_tasks, monkeypatch
+):
+    """The cluster test's PostgreSQL outage: the server had taken a mail when the database went,
+    so the "sent" mark failed, the task died, the claim expired, and another worker sent the mail
+    a second time. Now the worker keeps trying to record the mark until the database is back, and
+    leaves the rest of its batch (whose claims may have expired meanwhile) to be claimed anew."""
+    from django.db import OperationalError
+
+    from samenaanpak.core import resilience
+
+    emails = queue(3)
+    real_finish, away = mail._finish, iter([True, True])  # the database is away for two tries
+
+    def finish(email, status, error=""):
+        if status == OutgoingEmail.Status.SENT and next(away, False):
+            raise OperationalError("terminating connection due to administrator command")
+        return real_finish(email, status, error)
+
+    monkeypatch.setattr(mail, "_finish", finish)
+    monkeypatch.setattr(resilience.time, "sleep", lambda seconds: None)
+    assert mail.send_batch() == (1, 2)
+    [message] = smtp.inbox.messages
+    statuses = {e.pk: e for e in OutgoingEmail.objects.all()}
+    sent = next(e for e in statuses.values() if e.status == OutgoingEmail.Status.SENT)
+    assert message["Message-ID"] == mail.message_id(sent) and sent.attempts == 1
+    rest = [e for e in statuses.values() if e.pk != sent.pk]
+    assert all(e.status == OutgoingEmail.Status.PENDING for e in rest)
+    assert all(e.claimed_until is None and e.attempts == 0 for e in rest)  # free, not an attempt
+
+    run_worker()
+    mail.retry_due()
+    run_worker()
+    assert sorted(m["Message-ID"] for m in smtp.inbox.messages) == sorted(
+        mail.message_id(e) for e in emails
+    )
