@@ -45,11 +45,8 @@ def fresh_cache(settings):
 
     if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
         cache = caches["default"]
-        if cache.key_prefix:  # a parallel worker: only its own keys
-            client = cache._cache.get_client(write=True)
-            keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
-            if keys:
-                client.delete(*keys)
+        if cache.key_prefix:  # a parallel worker: only its own keys (django-redis scans them)
+            cache.delete_pattern("*")
         else:
             cache.clear()
 
