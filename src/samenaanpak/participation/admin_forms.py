@@ -36,12 +36,9 @@ def removal_reason():
     )
 
 
-class CommentDecisionForm(forms.Form):
-    """Show a hidden comment again, or remove it with a standard reason the author is told."""
+class _RemovalForm(forms.Form):
+    """A decision on a comment where "verwijderen" needs the standard reason the author is told."""
 
-    decision = forms.ChoiceField(
-        choices=[("terugzetten", "terugzetten"), ("verwijderen", "verwijderen")]
-    )
     reason = removal_reason()
 
     def clean(self):
@@ -51,20 +48,23 @@ class CommentDecisionForm(forms.Form):
         return cleaned
 
 
-class ReportedCommentForm(forms.Form):
+class CommentDecisionForm(_RemovalForm):
+    """Show a hidden comment again, or remove it with a standard reason the author is told."""
+
+    decision = forms.ChoiceField(
+        choices=[("terugzetten", "terugzetten"), ("verwijderen", "verwijderen")]
+    )
+    field_order = ["decision", "reason"]
+
+
+class ReportedCommentForm(_RemovalForm):
     """A visible comment with reports: remove it with a standard reason the author is told, or
     handle the reports and leave it."""
 
     decision = forms.ChoiceField(
         choices=[("verwijderen", "verwijderen"), ("afhandelen", "afhandelen")]
     )
-    reason = removal_reason()
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "verwijderen" and not cleaned.get("reason"):
-            self.add_error("reason", _("Kies de reden die de schrijver te lezen krijgt."))
-        return cleaned
+    field_order = ["decision", "reason"]
 
 
 class ActionChoiceField(forms.ModelMultipleChoiceField):
