@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "samenaanpak.accounts",
     "samenaanpak.notifications",
     "samenaanpak.participation",
+    "samenaanpak.forum",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -306,6 +307,23 @@ NOTIFICATION_FOLLOW_CLIENT_HOURLY_LIMIT = env.int(
 NOTIFICATION_FOLLOW_HOURLY_CAP = env.int("NOTIFICATION_FOLLOW_HOURLY_CAP", default=300)
 # Sent deliveries (which notice went to whom) are deleted after this many days.
 NOTIFICATION_DELIVERY_RETENTION_DAYS = env.int("NOTIFICATION_DELIVERY_RETENTION_DAYS", default=90)
+
+# --- Vrijplaats (forum/; docs/vrijplaats.md) ---------------------------------------------------
+# Weight of reports that hides a post pending review: a trusted account's report weighs 1, a
+# moderator's or hulpverlener's this much (so one of theirs hides), a new account's 0.
+FORUM_HIDE_AFTER_REPORTS = env.int("FORUM_HIDE_AFTER_REPORTS", default=3)
+# Authors may change their own post for this many minutes.
+FORUM_EDIT_MINUTES = env.int("FORUM_EDIT_MINUTES", default=30)
+# This many warnings within a year block an account automatically for FORUM_AUTO_BLOCK_DAYS.
+FORUM_WARNINGS_TO_BLOCK = env.int("FORUM_WARNINGS_TO_BLOCK", default=3)
+FORUM_AUTO_BLOCK_DAYS = env.int("FORUM_AUTO_BLOCK_DAYS", default=30)
+# Moderators are mailed when something has waited in the queue longer than this (an urgent item:
+# at once), at most once per MODERATOR_MAIL_INTERVAL_HOURS unless something urgent is new.
+FORUM_QUEUE_ALERT_MINUTES = env.int("FORUM_QUEUE_ALERT_MINUTES", default=60)
+# The text of removed and withdrawn posts is erased after this many days; the audit log is
+# deleted after FORUM_AUDIT_RETENTION_DAYS. Both applied by the daily job.
+FORUM_REMOVED_RETENTION_DAYS = env.int("FORUM_REMOVED_RETENTION_DAYS", default=90)
+FORUM_AUDIT_RETENTION_DAYS = env.int("FORUM_AUDIT_RETENTION_DAYS", default=730)
 
 # --- Meldpunt (anonymous reports; docs/meldpunt.md) ---------------------------------------
 # The pepper turns a receipt into its lookup digest. Production requires it; changing it makes

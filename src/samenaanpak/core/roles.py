@@ -100,14 +100,24 @@ ROLES = (
     Role(
         "Moderator",
         "Moderator",
-        "Denk mee: publish or refuse a new account's first idea, restore or remove reported comments",
+        "Denk mee and the vrijplaats: approve, hide, edit, remove, warn and block; categories, watched words, staffed hours",
         permissions=ADMIN
         + (
             "participation.moderate_idea",
             "participation.view_idea",
             "participation.view_comment",
             "participation.view_commentreport",
+            "forum.moderate_forum",
+            "forum.*_category",
+            "forum.*_watchedword",
+            "forum.*_staffedperiod",
         ),
+    ),
+    Role(
+        "Hulpverlener",
+        "Hulpverlener",
+        "vrijplaats: answer young people's questions with a visible badge; one report hides a post",
+        permissions=ADMIN,
     ),
     Role(
         "Vragen",

@@ -35,6 +35,7 @@ def test_sync_roles_makes_the_groups_without_any_content_and_is_idempotent():
         "Beheerder",
         "Redacteur",
         "Moderator",
+        "Hulpverlener",
         "Vragen",
         "Meldpunt",
     }
@@ -52,10 +53,10 @@ def test_sync_roles_makes_the_groups_without_any_content_and_is_idempotent():
 
 
 @pytest.mark.django_db
-def test_nijkerk_has_nine_groups_with_page_permissions_where_declared(nijkerk):
+def test_nijkerk_has_ten_groups_with_page_permissions_where_declared(nijkerk):
     names = set(Group.objects.values_list("name", flat=True)) - WAGTAIL_DEFAULT_GROUPS
     assert (
-        len(names) == 9
+        len(names) == 10
         and {
             "Denktank Preventie",
             "Denktank Nazorg, familie en vrienden",
@@ -77,6 +78,9 @@ def test_nijkerk_has_nine_groups_with_page_permissions_where_declared(nijkerk):
     moderator = Group.objects.get(name="Moderator").permissions.values_list("codename", flat=True)
     assert {"access_admin", "moderate_idea", "view_idea", "view_comment"} <= set(moderator)
     assert "answer_all_ideas" not in moderator and "change_idea" not in moderator
+    assert {"moderate_forum", "change_watchedword", "add_staffedperiod"} <= set(moderator)
+    helper = Group.objects.get(name="Hulpverlener").permissions.values_list("codename", flat=True)
+    assert set(helper) == {"access_admin"}
     think_tank = Group.objects.get(name="Denktank Preventie").permissions.values_list(
         "codename", flat=True
     )
