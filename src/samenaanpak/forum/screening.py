@@ -110,8 +110,9 @@ DEFAULT_CRISIS: tuple[str, ...] = (
     "zelfdoding",
     "suïcide",
     "suicidaal",
-    "wil dood",
-    "wil ik dood",
+    # "ik wil dood", "soms wil ik gewoon dood", but not "ik wil dood graag mee" (very much)
+    r"/(?<![a-z])wil(?:\s+ik)?(?:\s+(?:gewoon|echt|zo|soms|nu|liever|gewoon echt))?\s+dood"
+    r"(?![a-z]|\s*(?:graag|gaan van|van|moe))/",
     "dood willen",
     "niet meer leven",
     "niet meer willen leven",
@@ -256,16 +257,28 @@ _TIME_LIST_BEFORE = re.compile(r"[0-9]{1,2}[.:][0-9]{2}\s*(?:,|-|–|tot|en)\s*$
 _SERVICE_PREFIXES = ("800", "900", "906", "909")
 
 
+_WORD_BEFORE = re.compile(r"([0-9a-z]+)$")
+_WORD_AFTER = re.compile(r"^([0-9a-z]+)")
+
+
+def _continues(norm: str, start: int, end: int, sep: str) -> bool:
+    """Whether the same separator joins a digit group or number word on either side."""
+    if norm[end : end + 1] == sep:
+        after = _WORD_AFTER.match(norm[end + 1 : end + 31])
+        if after and (after.group(1).isdigit() or _digit_word(after.group(1))):
+            return True
+    if start and norm[start - 1] == sep:
+        before = _WORD_BEFORE.search(norm[max(0, start - 31) : start - 1])
+        if before and (before.group(1).isdigit() or _digit_word(before.group(1))):
+            return True
+    return False
+
+
 def _atoms(norm: str) -> list[tuple[int, int]]:
     """Spans of dates and times that must not be read as digit groups."""
     spans = []
     for m in _DATE.finditer(norm):
-        sep = m.group(1)
-        after = norm[m.end() : m.end() + 2]
-        before = norm[max(0, m.start() - 2) : m.start()]
-        if (len(after) == 2 and after[0] == sep and after[1].isdigit()) or (
-            len(before) == 2 and before[1] == sep and before[0].isdigit()
-        ):
+        if _continues(norm, m.start(), m.end(), m.group(1)):
             continue
         spans.append(m.span())
     for m in _TIME.finditer(norm):
@@ -493,12 +506,15 @@ _NOT_NAMES = frozenset(
     "prive privé kapot weg gehackt verwijderd leeg saai openbaar nieuw oud stuk gesloten "
     "offline online priv nog al er dat die dit zo te van voor met naar bij om als dan wat "
     "hoe waarom want echt super heel erg me mij mijn jou jouw zijn hun ons account naam "
-    "verslavend geblokkeerd down vol dm dms chat chatten".split()
+    "verslavend geblokkeerd down vol dm dms chat chatten mag mogen kan kun moet wil ga gaat "
+    "doe doet zat had was bent kom komt gebruik nooit soms vaak altijd alleen gewoon eigenlijk "
+    "trouwens zelf iedereen niemand iemand veel weinig meer minder beter leuk stom zie zag "
+    "sorry oke ok omdat toen nu daar hier hebben".split()
 )
 
 
 def _clean_name(norm: str, start: int, end: int) -> tuple[int, str]:
-    name = norm[start:end].rstrip("._")
+    name = norm[start:end].rstrip(".")  # a full stop ends the sentence; "_" is the name's
     return start + len(name), name
 
 
