@@ -28,6 +28,7 @@ Decisions a reader might trip over:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -400,7 +401,8 @@ def _phones(norm: str):
     yield from _phones_in(norm, mask=True)
     # "+31 6 12.03.24 56" hides a date shape in a number; after an explicit "+31" or "0031"
     # nothing is a date.
-    yield from _phones_in(norm, mask=False, international=True)
+    if "31" in norm:
+        yield from _phones_in(norm, mask=False, international=True)
 
 
 def _phones_in(norm: str, mask: bool, international: bool = False):
@@ -415,6 +417,7 @@ def _phones_in(norm: str, mask: bool, international: bool = False):
                 positions.extend(range(start, end))
             else:  # a number word: all its digits point at the word
                 positions.extend([start] * (len(d) - 1) + [end - 1])
+        starts = [start for start, _, _ in run]
         offset = 0
         skip_to = 0
         for start, _end, d in run:
@@ -422,11 +425,11 @@ def _phones_in(norm: str, mask: bool, international: bool = False):
                 digits.startswith("31", offset) and start and norm[start - 1] == "+"
             )
             if offset >= skip_to and (explicit or not international):
-                found = _national(digits[offset:])
+                found = _national(digits[offset : offset + 14])  # "0031 0…" + 9 at most
                 if found:
                     used = found[0] + found[1]
                     last = positions[offset + used - 1]
-                    stop = next(e for s, e, _ in run if s <= last < e)
+                    stop = run[bisect.bisect_right(starts, last) - 1][1]
                     begin = start - 1 if start and norm[start - 1] == "+" else start
                     yield begin, stop
                     skip_to = offset + used
