@@ -248,6 +248,10 @@ def test_at_words_are_not_handles():
     assert kinds("ik ben @schoolmeisje") == ["account"]
 
 
+def test_a_handle_that_is_a_phone_number_is_a_phone_number():
+    assert kinds("snap: o612345678") == ["telefoon"]
+
+
 def test_an_email_is_one_match_not_also_a_handle_or_phone():
     result = screen("0612345678@gmail.com")
     assert [m.kind for m in result.matches] == ["email"]
@@ -485,7 +489,9 @@ def test_accounts_in_any_form_are_blocked(data, handle):
         )
     )
     text = around(data.draw, form.format(h=handle))
-    assert "account" in kinds(text), text
+    found = kinds(text)
+    # "@o100000000" holds a landline number, and a number wins over the account around it
+    assert "account" in found or ("telefoon" in found and kinds(handle) == ["telefoon"]), text
 
 
 STREET = st.tuples(
