@@ -114,6 +114,8 @@ ORDINARY_SENTENCES = [
     "Ik ben geboren op 06-05-2010 om 10.15.",
     "Scores: 0-1, 2-3, 4-5, 6-7.",
     "Ik ben at home vandaag.",
+    "Mijn ordernummer is 612345678.",
+    "Ik heb 99999999 punten in dat spel.",
 ]
 
 
