@@ -436,7 +436,7 @@ def around(draw, middle: str) -> str:
     return f"{draw(FILLER)} {middle} {draw(FILLER)}".strip()
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(st.data())
 def test_phone_numbers_in_any_disguise_are_blocked(data):
     number = data.draw(phone_numbers())
@@ -444,7 +444,7 @@ def test_phone_numbers_in_any_disguise_are_blocked(data):
     assert "telefoon" in kinds(text), text
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_phone_numbers_in_digit_words_are_blocked(data):
     national = data.draw(st.from_regex(r"6[0-9]{8}", fullmatch=True))
@@ -459,7 +459,7 @@ AT = st.sampled_from(["@", " @ ", " at ", " [at] ", "(at)", " apenstaartje ", " 
 DOT = st.sampled_from([".", " punt ", " dot ", "[punt]", " (dot) ", " . "])
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.data(), LOCAL, DOMAIN, TLD, AT, DOT)
 def test_email_addresses_in_any_disguise_are_blocked(data, local, domain, tld, at, dot):
     address = f"{local}{at}{domain}{dot}{tld}"
@@ -469,7 +469,7 @@ def test_email_addresses_in_any_disguise_are_blocked(data, local, domain, tld, a
 HANDLE = st.from_regex(r"[a-z][a-z0-9_]{2,12}[0-9_][a-z0-9]{0,3}", fullmatch=True)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.data(), HANDLE)
 def test_accounts_in_any_form_are_blocked(data, handle):
     form = data.draw(
@@ -502,7 +502,7 @@ STREET = st.tuples(
 ).map("".join)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     st.data(),
     STREET,
@@ -518,7 +518,7 @@ def test_street_addresses_are_blocked(data, street, number, letter, lead):
     assert "adres" in kinds(around(data.draw, address)), address
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     st.data(),
     st.integers(1000, 9999),
@@ -536,19 +536,19 @@ def test_postcodes_are_blocked(data, digits, letters, space):
     assert "adres" in kinds(around(data.draw, postcode)), postcode
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(ORDINARY_SENTENCES), min_size=1, max_size=8))
 def test_ordinary_sentences_combined_pass(sentences):
     assert_ordinary(" ".join(sentences))
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(ORDINARY_SENTENCES), min_size=2, max_size=8))
 def test_ordinary_sentences_on_lines_pass(sentences):
     assert_ordinary("\n".join(sentences))
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 @given(st.text())
 @example("\u0130\u0307\ufb01\u200b@")
 @example("/" * 50 + "@" * 50)
