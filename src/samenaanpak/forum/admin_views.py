@@ -40,7 +40,7 @@ from .admin_forms import (
 )
 from .models import Member, MemberWarning, ModerationLog, Post, PostReport, QueueItem, TrustLevel
 from .status import PostStatus, QueueKind, Reason
-from .urls import post_path
+from .urls import forum_page, post_path
 
 QUEUE_SHOWN = 50
 OVERTAKEN = gettext_lazy(
@@ -63,8 +63,11 @@ class ForumModeratorView(WagtailAdminTemplateMixin, TemplateView):
         ]
 
 
-def _offered(post: Post) -> list[str]:
-    """The decisions that fit the post's status, in the order of the buttons."""
+def _offered(post: Post, urgent=False) -> list[str]:
+    """The decisions that fit the post's status, in the order of the buttons. An urgent item
+    (someone may be in need) can also just be marked as seen, once the moderator reached out."""
+    if urgent and post.status == PostStatus.VISIBLE:
+        return [LOOKED, DISMISS, HIDE, REMOVE]
     status = post.status
     if status == PostStatus.WAITING:
         return [APPROVE, REMOVE]
@@ -118,13 +121,14 @@ class QueueView(ForumModeratorView):
         open_reports = PostReport.objects.filter(handled_at__isnull=True).order_by("created_at")
         items = list(
             queue.open_items()
-            .select_related("post__thread__category", "post__author__user")
+            .select_related("post__thread__category", "post__author")
             .prefetch_related(
                 Prefetch("post__reports", queryset=open_reports, to_attr="open_reports")
             )[:QUEUE_SHOWN]
         )
         facts = _member_facts(item.post.author for item in items)
         now = timezone.now()
+        page = forum_page() if items else None
         rows = []
         for item in items:
             post = item.post
@@ -138,7 +142,7 @@ class QueueView(ForumModeratorView):
                     "notes": [r.note for r in reports if r.note],
                     "report_count": len(reports),
                     "waited": now - item.created_at,
-                    "offered": _offered(post),
+                    "offered": _offered(post, item.urgent),
                     "crisis": item.urgent or item.kind == QueueKind.CRISIS,
                     "form": bound.get(item.pk)
                     or DecisionForm(
@@ -147,7 +151,9 @@ class QueueView(ForumModeratorView):
                     ),
                     "action": reverse("forum_admin:decide", args=[item.pk]),
                     "edit_url": reverse("forum_admin:edit_out", args=[post.pk]),
-                    "public_url": post_path(post) if post.status == PostStatus.VISIBLE else "",
+                    "public_url": post_path(post, page)
+                    if page is not None and post.status == PostStatus.VISIBLE
+                    else "",
                 }
             )
         total = queue.open_items().count()

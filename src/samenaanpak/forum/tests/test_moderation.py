@@ -344,3 +344,51 @@ def test_the_audit_log_is_append_only(moderator):
         ModerationLog.objects.all().delete()
     with pytest.raises(TypeError):
         ModerationLog.objects.update(note="anders")
+
+
+@pytest.mark.django_db
+def test_the_queue_costs_the_same_queries_for_few_and_many_items(client, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("forum_admin:queue")).status_code == 200
+        return len(queries)
+
+    post = mod_post(kind=REPORTED)
+    report(post)
+    few = count()
+    for _ in range(6):
+        report(mod_post(kind=REPORTED))
+        mod_post(status=PostStatus.WAITING, kind=HELD)
+    assert count() == few
+
+
+@pytest.mark.django_db
+def test_an_urgent_item_can_be_marked_as_seen(client, moderator):
+    post = mod_post(kind=CRISIS)
+    report(post, reason="zorgen")
+    html = client.get(reverse("forum_admin:queue")).content.decode()
+    assert 'value="bekeken"' in html
+    assert decide(client, item_of(post), "bekeken", note="Gereageerd met hulp").status_code == 302
+    post.refresh_from_db()
+    assert post.status == PostStatus.VISIBLE and item_of(post).looked_at is not None
+    assert not post.reports.filter(handled_at__isnull=True).exists()
+    assert ModerationLog.objects.get().note == "Gereageerd met hulp"
+
+
+@pytest.mark.django_db
+def test_mails_link_to_the_house_rules_and_the_queue_to_the_post(client, moderator, settings):
+    from wagtail.models import Page
+
+    from samenaanpak.forum.models import ForumPage
+
+    home = Page.objects.get(depth=2)
+    home.add_child(instance=ForumPage(title="Vrijplaats", slug="vrijplaats"))
+    post = mod_post(kind=REPORTED)
+    html = client.get(reverse("forum_admin:queue")).content.decode()
+    assert f'href="/vrijplaats/bericht/{post.pk}/"' in html
+    moderation.remove(post, moderator, "huisregels")
+    (mail,) = OutgoingEmail.objects.all()
+    assert settings.SITE_URL.rstrip("/") + "/vrijplaats/huisregels/" in mail.body
