@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -43,6 +44,7 @@ from .status import PostStatus, QueueKind, Reason
 from .urls import forum_page, post_path
 
 QUEUE_SHOWN = 50
+RECENT_REMOVED = 10  # the last removals the queue offers to undo
 OVERTAKEN = gettext_lazy(
     "Iemand anders heeft hierover intussen al besloten. Bekijk de wachtrij opnieuw."
 )
@@ -157,7 +159,20 @@ class QueueView(ForumModeratorView):
                 }
             )
         total = queue.open_items().count()
+        recent = (
+            Post.objects.filter(status=PostStatus.REMOVED, erased_at__isnull=True)
+            .select_related("thread", "author", "state__author")
+            .order_by("-state__created_at", "-pk")[:RECENT_REMOVED]
+        )
         context.update(
+            recent=[
+                {
+                    "post": post,
+                    "who": moderator_name(post.state.author if post.state else None),
+                    "url": reverse("forum_admin:restore", args=[post.pk]),
+                }
+                for post in recent
+            ],
             rows=rows,
             total=total,
             more=max(0, total - len(rows)),
@@ -325,6 +340,35 @@ class EditOutView(ForumModeratorView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, _("Het bericht is aangepast; de schrijver krijgt bericht."))
         return redirect("forum_admin:queue")
+
+
+class RestoreView(ForumModeratorView):
+    """POST only: undo a hide or a removal that was a mistake (from the queue's "Recent
+    verwijderd" or a member's page). `expected`: the status the moderator saw."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        post = get_object_or_404(Post.objects.select_related("author", "thread"), pk=pk)
+        expected = request.POST.get("expected", "")
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = ""
+        back = back or reverse("forum_admin:queue")
+        if expected not in (PostStatus.HIDDEN, PostStatus.REMOVED):
+            return redirect(back)
+        try:
+            moderation.restore(post, request.user, expected=expected)
+        except TransitionError as error:
+            if error.code == "already_decided":
+                messages.warning(request, OVERTAKEN)
+            else:
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Het bericht staat weer op de site; de schrijver hoort het.")
+            )
+        return redirect(back)
 
 
 class MemberView(ForumModeratorView):

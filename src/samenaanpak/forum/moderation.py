@@ -172,11 +172,12 @@ def hide(post: Post, moderator, reason: str, *, note="", item=None) -> None:
         )
 
 
-def restore(post: Post, moderator, *, item=None) -> None:
-    """A hidden or removed post is shown again; its open reports are handled. An author who was
-    told of a removal hears that it is back."""
+def restore(post: Post, moderator, *, item=None, expected=None) -> None:
+    """A hidden or removed post is shown again; its open reports are handled; the author hears
+    that it is back. `expected`: the one status the moderator saw (HIDDEN or REMOVED)."""
+    statuses = {expected} if expected else {PostStatus.HIDDEN, PostStatus.REMOVED}
     with transaction.atomic():
-        locked = _expect(post, {PostStatus.HIDDEN, PostStatus.REMOVED}, item)
+        locked = _expect(post, statuses, item)
         if locked.erased_at is not None:
             raise TransitionError(
                 _("De tekst van dit bericht is al gewist; het kan niet terug."), code="erased"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", admin_views.QueueView.as_view(), name="queue"),
     path("wachtrij/<int:pk>/", admin_views.DecideView.as_view(), name="decide"),
     path("bericht/<int:pk>/aanpassen/", admin_views.EditOutView.as_view(), name="edit_out"),
+    path("bericht/<int:pk>/terugzetten/", admin_views.RestoreView.as_view(), name="restore"),
     path("deelnemer/<int:pk>/", admin_views.MemberView.as_view(), name="member"),
     path("logboek/", admin_views.LogView.as_view(), name="log"),
     path("reactietijden/", admin_views.FiguresView.as_view(), name="figures"),

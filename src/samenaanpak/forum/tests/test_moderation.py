@@ -392,3 +392,30 @@ def test_mails_link_to_the_house_rules_and_the_queue_to_the_post(client, moderat
     moderation.remove(post, moderator, "huisregels")
     (mail,) = OutgoingEmail.objects.all()
     assert settings.SITE_URL.rstrip("/") + "/vrijplaats/huisregels/" in mail.body
+
+
+@pytest.mark.django_db
+def test_a_mistaken_removal_is_undone_from_the_queue_or_the_member_page(client, moderator):
+    post = mod_post(kind=REPORTED, text="Toch een goed bericht")
+    moderation.remove(post, moderator, "spam")
+    html = client.get(reverse("forum_admin:queue")).content.decode()
+    assert "Recent verwijderd" in html and "Toch een goed bericht" in html
+    url = reverse("forum_admin:restore", args=[post.pk])
+    response = client.post(url, {"expected": "verwijderd"})
+    assert response.status_code == 302 and response["Location"] == reverse("forum_admin:queue")
+    post.refresh_from_db()
+    assert post.status == PostStatus.VISIBLE
+    assert "herzien" in OutgoingEmail.objects.order_by("pk").last().body
+    response = client.post(url, {"expected": "verwijderd"})  # a second moderator, too late
+    assert "Iemand anders heeft hierover" in followed_messages(client, response)
+    assert ModerationLog.objects.filter(action="hersteld").count() == 1
+
+    moderation.hide(post, moderator, "pesten")
+    member_url = reverse("forum_admin:member", args=[post.author_id])
+    assert 'name="expected" value="verborgen"' in client.get(member_url).content.decode()
+    response = client.post(url, {"expected": "verborgen", "next": member_url})
+    assert response["Location"] == member_url
+    post.refresh_from_db()
+    assert post.status == PostStatus.VISIBLE
+    response = client.post(url, {"expected": "verborgen", "next": "https://elders.example/"})
+    assert response["Location"] == reverse("forum_admin:queue")
