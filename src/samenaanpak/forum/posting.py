@@ -33,7 +33,7 @@ from .models import (
     TrustLevel,
     WatchedWord,
 )
-from .screening import DEFAULT_CRISIS, DEFAULT_HOLD, Screening, WatchList, screen
+from .screening import Screening, WatchList, screen
 from .services import Refused
 from .status import (
     CARE_REASONS,
@@ -105,13 +105,14 @@ def rename(member: Member, pseudonym: str) -> None:
 
 
 def watch_list() -> WatchList:
+    """The editable entries (WatchedWord); screen() adds DEFAULT_HOLD and DEFAULT_CRISIS itself."""
     words = {kind: [] for kind in WatchedWord.Kind.values}
     for kind, phrase in WatchedWord.objects.values_list("kind", "phrase"):
         words[kind].append(phrase)
     return WatchList(
         block=tuple(words[WatchedWord.Kind.BLOCK]),
-        hold=tuple(dict.fromkeys((*DEFAULT_HOLD, *words[WatchedWord.Kind.HOLD]))),
-        crisis=tuple(dict.fromkeys((*DEFAULT_CRISIS, *words[WatchedWord.Kind.CRISIS]))),
+        hold=tuple(words[WatchedWord.Kind.HOLD]),
+        crisis=tuple(words[WatchedWord.Kind.CRISIS]),
     )
 
 
