@@ -47,7 +47,7 @@ from .urls import absolute, post_path
 
 # A link: an address with a scheme, "www.", or a domain name such as example.nl.
 LINK = re.compile(
-    r"(https?://|\bwww\.|\b[a-z0-9-]+\s?\.\s?(nl|com|org|net|be|eu|info|io|app|me|tv|gg|ly|co|shop)\b)",
+    r"(https?://|\bwww\.|\b[a-z0-9-]+\.(nl|com|org|net|be|eu|info|io|app|me|tv|gg|ly|co|shop)\b)",
     re.IGNORECASE,
 )
 OWN_STATUSES = (PostStatus.WAITING, PostStatus.VISIBLE)
