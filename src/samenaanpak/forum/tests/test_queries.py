@@ -53,3 +53,19 @@ def test_a_thread_with_1000_replies(client, forum, django_assert_max_num_queries
     with django_assert_max_num_queries(MEMBER_MAX):
         client.get(last)
     print(f"\nqueries: visitor {first_n}/{last_n}/{small_n}, member {member_first}/{member_last}")
+
+
+def test_the_index_and_a_category_do_not_grow_with_topics(client, forum):
+    def counts():
+        return (
+            _count(client, "/vrijplaats/")[0],
+            _count(client, "/vrijplaats/praat-erover/")[0],
+        )
+
+    public_thread(category=forum)
+    counts()  # the first request fills Wagtail's cache of the site's root paths
+    few = counts()
+    for _n in range(25):
+        public_thread(category=forum)
+    assert counts() == few
+    assert max(few) <= 15  # the budget of a public page
