@@ -33,6 +33,7 @@ ORDER = [
     "faq",  # questions.FaqEntry
     "report_teams",  # reports.Team with its categories
     "ideas",  # participation: the /denk-mee/ page (replacing a "coming soon" page) and example ideas
+    "forum",  # forum: the vrijplaats's categories, watched words, staffed hours, examples
     "entry_points",  # the home page's entry points, pointing at pages by path
 ]
 
