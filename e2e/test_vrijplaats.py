@@ -297,7 +297,11 @@ def test_phone_topic_held_approved_reported_hidden_restored(site, browser, axe, 
     expect(visitor.get_by_text(title)).to_have_count(0)
     public_screen(visitor, axe, "flow-08-verborgen-voor-bezoeker")
     young.reload()
-    expect(young.get_by_text("Je bericht is verborgen na meldingen.")).to_be_visible()
+    notice = young.get_by_text("Je bericht is verborgen na meldingen.")
+    expect(notice).to_be_visible()
+    # The alert's two lines stack (a flex row once squeezed them into two narrow columns).
+    link = young.get_by_role("link", name="Pas aan en vraag om herbeoordeling")
+    assert link.bounding_box()["y"] >= notice.bounding_box()["y"] + notice.bounding_box()["height"]
     public_screen(young, axe, "flow-09-verborgen-voor-schrijver")
 
     # The moderator restores it.
