@@ -173,7 +173,7 @@ def category(request, page, slug):
 
 
 def _thread_or_404(pk, member, user):
-    thread = Thread.objects.select_related("category").filter(pk=pk).first()
+    thread = Thread.objects.select_related("category", "topic").filter(pk=pk).first()
     if thread is None:
         raise Http404
     if not thread.is_public and not (member is not None and thread.author_id == member.pk):

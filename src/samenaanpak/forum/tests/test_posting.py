@@ -64,6 +64,8 @@ def test_html_and_script_are_shown_as_text(client, trusted):
         "app me: 0 6 . 1 2 . 3 4 . 5 6 . 7 8",
         "mail naar sanne@example.nl",
         "sanne (at) example . nl",
+        "nul zes een twee drie vier vijf zes zeven acht",
+        "volg me, mijn insta is @sanne.x",
     ],
 )
 def test_contact_details_are_refused_with_the_text_kept(client, trusted, text):
