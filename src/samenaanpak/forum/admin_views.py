@@ -83,7 +83,8 @@ def _offered(post: Post, urgent=False) -> list[str]:
 
 
 def _member_facts(members) -> dict:
-    """Per member pk: level label and number of warnings in the last year (one query)."""
+    """Per member pk: level label, warnings in the last year and posts in the queue (two
+    queries)."""
     now = timezone.now()
     members = [m for m in members if m is not None]
     counts = dict(
@@ -93,8 +94,16 @@ def _member_facts(members) -> dict:
         .values_list("member_id")
         .annotate(n=Count("pk"))
     )
+    waiting = dict(
+        queue.open_items()
+        .filter(post__author__in=members)
+        .order_by()
+        .values_list("post__author_id")
+        .annotate(n=Count("pk"))
+    )
     return {
         m.pk: {
+            "waiting": waiting.get(m.pk, 0),
             "level": TrustLevel(trust.level(m, now)).label,
             "warnings": counts.get(m.pk, 0),
             "blocked": m.is_blocked(now),

@@ -279,18 +279,24 @@ def _warn(member: Member, moderator, reason, *, post=None, note="", now=None):
     """The warning and, at FORUM_WARNINGS_TO_BLOCK within a year, the automatic block. Returns
     the end of a block this warning caused (None: no block)."""
     now = now or timezone.now()
+    # The member's row is locked first: two warnings at once count to three in turn, so the
+    # third always blocks.
+    locked = Member.objects.select_for_update().get(pk=member.pk)
     MemberWarning.objects.create(
         member=member, post=post, reason=reason, note=note[:300], given_by=moderator, created_at=now
     )
     queue.log(
-        ModerationAction.WARN, moderator=moderator, post=post, member=member, reason=reason,
+        ModerationAction.WARN,
+        moderator=moderator,
+        post=post,
+        member=member,
+        reason=reason,
         note=note,
-    )  # fmt: skip
+    )
     recent = member.warnings.filter(created_at__gt=now - WARNINGS_WINDOW).count()
     if recent < settings.FORUM_WARNINGS_TO_BLOCK:
         return None
     until = now + datetime.timedelta(days=settings.FORUM_AUTO_BLOCK_DAYS)
-    locked = Member.objects.select_for_update().get(pk=member.pk)
     if locked.blocked_until is not None and locked.blocked_until >= until:
         return None  # already blocked for longer
     reason_text = _("%(n)s waarschuwingen binnen een jaar") % {"n": recent}
@@ -322,7 +328,9 @@ def warn(member: Member, moderator, reason: str, post=None, note="", *, item=Non
         return until
 
 
-def block(member: Member, moderator, *, until=None, days=None, reason: str = "") -> datetime:
+def block(
+    member: Member, moderator, *, until=None, days=None, reason: str = ""
+) -> datetime.datetime:
     """Blocked until `until` (or for `days`): they can read, not write. Logged and mailed."""
     if until is None:
         if not days or days < 1:

@@ -67,9 +67,9 @@ def ensure_topic(thread: Thread):
 def announce(post: Post) -> None:
     """A reply became visible: the thread's followers hear of it (their digest settings apply).
     The opening post has no followers yet but its author, who follows from the start."""
-    if post.is_opening:
-        return
     thread = post.thread
+    if post.is_opening or thread.is_example:  # example topics (content) tell nobody
+        return
     topic = ensure_topic(thread)
     notifications.post(
         topic,

@@ -320,6 +320,9 @@ def test_the_queue_shows_urgent_first_then_oldest_escaped_without_addresses(clie
     for post in (old, newer, crisis):
         assert post.author.pseudonym in html and post.author.user.email not in html
     assert '<option value="dealen" selected>' in html
+    mod_post(old.author, status=PostStatus.WAITING, kind=HELD, thread=old.thread)
+    html = client.get(reverse("forum_admin:queue")).content.decode()
+    assert "2 berichten in de wachtrij" in html  # a new account's other waiting posts
     assert 'value="goedkeuren"' in html and 'value="meldingen_afhandelen"' in html
 
 

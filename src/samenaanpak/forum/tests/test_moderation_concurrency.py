@@ -71,3 +71,24 @@ def test_approve_and_remove_at_once_take_one_decision(postgres, verified_login):
     assert PostEvent.objects.filter(post=post).count() == 2  # WAITING and one decision
     assert ModerationLog.objects.count() == 1
     assert OutgoingEmail.objects.count() == (1 if post.status == PostStatus.REMOVED else 0)
+
+
+def test_the_second_and_third_warning_at_once_still_block(postgres, settings):
+    """Without the member's row locked, both would count two warnings and neither would block."""
+    from samenaanpak.forum import moderation
+    from samenaanpak.forum.models import Member
+
+    from .factories_mod import mod_member
+
+    settings.FORUM_WARNINGS_TO_BLOCK = 3
+    mods = [staff_user(f"mod{i}", "Moderator") for i in range(2)]
+    member = mod_member()
+    moderation.warn(member, mods[0], "spam")
+
+    def warn(index):
+        return lambda: moderation.warn(Member.objects.get(pk=member.pk), mods[index], "pesten")
+
+    results = _at_once(warn(0), warn(1))
+    assert sum(1 for until in results if until) == 1
+    assert Member.objects.get(pk=member.pk).is_blocked()
+    assert ModerationLog.objects.filter(action="automatisch_geblokkeerd").count() == 1
