@@ -8,7 +8,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import ModerationLog, Post, QueueItem
-from .status import URGENT_KINDS
+from .status import URGENT_KINDS, QueueKind
+
+# How pressing a kind is: an open item moves up to a more pressing kind (a reported post that
+# reports then hid is "Verborgen na meldingen", a hidden post its author changed asks for review).
+PRESSING = {
+    QueueKind.REPORTED: 0,
+    QueueKind.HELD: 1,
+    QueueKind.HIDDEN: 2,
+    QueueKind.REVIEW: 3,
+    QueueKind.CRISIS: 4,
+}
 
 
 def open_items():
@@ -36,6 +46,9 @@ def enqueue(post: Post, kind: str, *, urgent: bool | None = None, now=None) -> Q
         if urgent and not item.urgent:
             item.urgent, item.kind = True, kind
             item.save(update_fields=["urgent", "kind"])
+        elif not item.urgent and PRESSING.get(kind, 0) > PRESSING.get(item.kind, 0):
+            item.kind = kind
+            item.save(update_fields=["kind"])
         return item
 
 
