@@ -6,8 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from samenaanpak.accounts.tests.factories import public_account
@@ -22,12 +20,10 @@ def _shot(page, name):
 
 
 def _sign_in(page, site, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": site.url}]
-    )
+    """The real sign-in screen (never a session written for the person under test)."""
+    from e2e.test_vrijplaats import sign_in
+
+    sign_in(page, site, user.email)
 
 
 def _clean(page, axe, name):
