@@ -454,7 +454,9 @@ def new_thread(request, page, slug):
                     "action_url": urls("new_thread", found.slug),
                     "back_url": urls("category", found.slug),
                     "confirmation": form.confirmation(),
+                    "waits": crisis.waits,
                     "urls": urls,
+                    **_staffing(),
                 },
             )
     else:
@@ -516,7 +518,9 @@ def reply(request, page, pk):
                 "action_url": urls("reply", found.pk),
                 "back_url": urls("thread", found.pk),
                 "confirmation": form.confirmation(),
+                "waits": crisis.waits,
                 "urls": urls,
+                **_staffing(),
             },
         )
     return thread(request, page, pk, form=form, status=status, problem=problem)
