@@ -293,7 +293,8 @@ def may_ask_review(member, post) -> bool:
 def edit(member, post, text, title=None, now=None) -> Post:
     """The author changes their post: within FORUM_EDIT_MINUTES, or once for a hidden post to
     ask for review. Screened again; crisis words put it on top of the queue, watched words hide
-    it until a moderator looked."""
+    it until a moderator looked. A visible post of an account that is not trusted goes back to
+    WAITING (queued REVIEW) until a moderator looked again; a trusted edit stays visible."""
     now = now or timezone.now()
     review = may_ask_review(member, post)
     if not review and not may_edit(member, post, now):
@@ -327,6 +328,11 @@ def edit(member, post, text, title=None, now=None) -> Post:
             if post.status == PostStatus.VISIBLE:
                 services.step(post, PostStatus.HIDDEN, by=member.user, reason=Reason.DEALING)
             queue.enqueue(post, QueueKind.HELD, now=now)
+        elif post.status == PostStatus.VISIBLE and not standing.trusted:
+            # Not trusted yet: the changed text waits for a moderator again (an approved
+            # harmless text is not rewritten into something else behind their backs).
+            services.step(post, PostStatus.WAITING, by=member.user)
+            queue.enqueue(post, QueueKind.REVIEW, now=now)
     return post
 
 

@@ -580,6 +580,9 @@ def edit_post(request, page, pk):
             "form": form,
             "problem": problem,
             "review": post.status == PostStatus.HIDDEN,
+            "looks_again": post.status == PostStatus.VISIBLE
+            and member is not None
+            and not trust.standing(member).trusted,
             "thread_url": urls("thread", post.thread_id),
             "urls": urls,
         },
