@@ -341,7 +341,9 @@ def withdraw(member, post) -> None:
         raise Refused(_("Je kunt alleen je eigen berichten verwijderen."), code="own")
     if post.status in (PostStatus.WITHDRAWN, PostStatus.REMOVED):
         raise Refused(_("Dit bericht is al verwijderd."), code="gone")
-    services.step(post, PostStatus.WITHDRAWN, by=member.user)
+    with transaction.atomic():
+        services.step(post, PostStatus.WITHDRAWN, by=member.user)
+        queue.close_withdrawn(post)
 
 
 # --- thanks and mutes ------------------------------------------------------------------------------
