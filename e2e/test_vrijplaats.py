@@ -325,7 +325,11 @@ def test_phone_topic_held_approved_reported_hidden_restored(site, browser, axe, 
 
 
 @pytest.mark.browser
-def test_crisis_words_show_help_first_then_the_post_is_placed_and_urgent(site, browser, axe):
+def test_crisis_words_show_help_first_then_a_new_members_post_waits_urgent_on_top(
+    site, browser, axe
+):
+    """A crisis word is no way past the moderators: the new member sees the help, is told a
+    moderator reads it first, and the post waits, urgent, on top of the queue."""
     from samenaanpak.forum.models import Post
 
     title = "Het gaat niet goed"
@@ -351,21 +355,22 @@ def test_crisis_words_show_help_first_then_the_post_is_placed_and_urgent(site, b
     )
     expect(main.get_by_role("link", name="0800-0432").first).to_be_visible()  # Kindertelefoon
     expect(young.get_by_label("Je bericht")).to_have_value(text)
+    expect(main.get_by_text("Een moderator leest het eerst")).to_be_visible()
     assert counts() == before  # nothing stored before they choose
     public_screen(young, axe, "crisis-01-hulp")
 
     young.get_by_role("button", name="Plaats mijn bericht").click()
     expect(young.get_by_role("heading", level=1)).to_have_text(title)
     expect(young.get_by_text("ik wil niet meer leven")).to_be_visible()
-    expect(young.get_by_text("Wacht op een moderator.")).to_have_count(0)
-    public_screen(young, axe, "crisis-02-geplaatst")
+    expect(young.get_by_text("Wacht op een moderator.")).to_be_visible()
+    expect(young.get_by_text("Kun je niet wachten?")).to_be_visible()  # the help, after too
+    public_screen(young, axe, "crisis-02-wacht")
     thread_url = young.url.split("#")[0]
     post = Post.objects.get(thread__title=title)
-    assert post.urgent and post.status == "zichtbaar"
+    assert post.urgent and post.status == "wacht" and post.hold_reason == "nieuw"
 
     visitor = new_page(browser)
-    assert visitor.goto(thread_url).status == 200
-    expect(visitor.get_by_text("ik wil niet meer leven")).to_be_visible()
+    assert visitor.goto(thread_url).status == 404  # not public before a moderator looked
 
     staff = new_page(browser, DESKTOP)
     enrol(staff, site.url + QUEUE, "moderator")

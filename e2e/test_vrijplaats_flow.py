@@ -73,5 +73,34 @@ def test_join_write_crisis_help_then_place(site, page, axe):
     page.get_by_role("button", name="Plaats mijn bericht").click()
     expect(page.get_by_text("Soms denk ik aan zelfmoord.")).to_be_visible()
     post = Post.objects.get(author__user=user)
-    assert post.urgent
+    assert post.urgent and post.status == "wacht"  # a new member's crisis post waits, on top
+    expect(page.get_by_text("Wacht op een moderator.")).to_be_visible()
     _clean(page, axe, "8-onderwerp-van-mij")
+
+
+def _width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+@pytest.mark.browser
+def test_one_long_word_does_not_widen_the_pages_past_a_phone(site, page, axe):
+    """300 letters without a space in a title, a pseudonym and a post: every page stays 390 px."""
+    from samenaanpak.forum.models import Category
+    from samenaanpak.forum.tests.factories import MemberFactory, ThreadFactory, place
+
+    word = "a" * 300
+    category = Category.objects.get(slug="praat-erover")
+    author = MemberFactory(trusted=True, pseudonym="Lang" + "b" * 26)
+    thread = ThreadFactory(category=category, author=author, title="Titel" + word[:115])
+    place(thread, author, "Begin " + word, opening=True)
+    place(thread, author, word + " en verder")
+    reader = MemberFactory(trusted=True)
+    _sign_in(page, site, reader.user)
+    for name, path in [
+        ("9-lang-woord-onderwerp", f"/vrijplaats/onderwerp/{thread.pk}/"),
+        ("9-lang-woord-categorie", "/vrijplaats/praat-erover/"),
+        ("9-lang-woord-index", "/vrijplaats/"),
+    ]:
+        assert page.goto(site.url + path).status == 200
+        assert _width(page) <= 390, f"{path}: {_width(page)} px wide"
+        _clean(page, axe, name)

@@ -149,8 +149,10 @@ def approve(post: Post, moderator, *, item=None) -> None:
     The author is not mailed: the post is simply there (the public side said it would be)."""
     with transaction.atomic():
         _expect(post, PostStatus.WAITING, item)
+        # An edited post approved again counts once towards the trusted level.
+        again = post.events.filter(status=PostStatus.VISIBLE).exists()
         services.step(post, PostStatus.VISIBLE, by=moderator)
-        if post.author_id is not None:
+        if post.author_id is not None and not again:
             Member.objects.filter(pk=post.author_id).update(approved_posts=F("approved_posts") + 1)
         _close(ModerationAction.APPROVE, post, moderator)
 

@@ -5,10 +5,18 @@ services.step(); the queue and the audit log through queue.py.
 
 Where a new post lands (`_placement`):
 - a watched (dealing) word: waits for a moderator (WATCHED_WORD), queued HELD;
-- a crisis word the writer confirmed: placed at once but urgent, on top of the queue (CRISIS);
 - a new account (level 0): its first trust.FIRST_POSTS_HELD posts wait (NEW_ACCOUNT), and
   outside staffed hours all its posts wait (OFF_HOURS), queued HELD;
-- hulpverleners, moderators and trusted accounts: placed at once."""
+- hulpverleners, moderators and trusted accounts: placed at once.
+A crisis word (the writer saw the help and confirmed) changes none of that: it only makes the
+queue item CRISIS and urgent, on top. A crisis post that would have been placed anyway is placed
+at once and queued urgent; one that would wait (new account, off hours, watched word) waits, so a
+crisis word is never a way past the moderators (for a spammer or a groomer), and a vulnerable
+writer's post is not public while no moderator is on duty. The writer sees the help before and
+after placing, and that (and when) a moderator looks first.
+
+An edit by an account that is not trusted puts a visible post back to WAITING, queued REVIEW: an
+approved harmless text cannot be rewritten into something else behind the moderators' backs."""
 
 import datetime
 import re
@@ -54,11 +62,12 @@ OWN_STATUSES = (PostStatus.WAITING, PostStatus.VISIBLE)
 
 
 class NeedsConfirmation(Refused):
-    """The text has crisis words: show help first; placing needs the writer's confirmation."""
+    """The text has crisis words: show help first; placing needs the writer's confirmation.
+    `waits`: the post would wait for a moderator (the help page says so, and when)."""
 
-    def __init__(self, screening):
+    def __init__(self, screening, waits=False):
         super().__init__(_("Eerst even dit: je bent niet alleen."), code="crisis")
-        self.screening = screening
+        self.screening, self.waits = screening, waits
 
 
 def member_of(user) -> Member | None:
@@ -175,16 +184,26 @@ def check_text(standing: trust.Standing, *texts: str) -> Screening:
     return result
 
 
-def _placement(member, standing, screening, now):
-    """(status, hold_reason, queue kind or None, urgent)."""
-    urgent = bool(screening.crisis)
+def _hold(member, standing, screening, now) -> str:
+    """Why a new post would wait for a moderator ("" when it is placed at once). Crisis words
+    play no part: they never let a post skip the hold."""
     if screening.held:
-        return PostStatus.WAITING, HoldReason.WATCHED_WORD, QueueKind.HELD, urgent
-    if not standing.staff and standing.level < TrustLevel.TRUSTED and not urgent:
+        return HoldReason.WATCHED_WORD
+    if not standing.staff and standing.level < TrustLevel.TRUSTED:
         if member.approved_posts < trust.FIRST_POSTS_HELD:
-            return PostStatus.WAITING, HoldReason.NEW_ACCOUNT, QueueKind.HELD, False
+            return HoldReason.NEW_ACCOUNT
         if not trust.is_staffed(now):
-            return PostStatus.WAITING, HoldReason.OFF_HOURS, QueueKind.HELD, False
+            return HoldReason.OFF_HOURS
+    return ""
+
+
+def _placement(member, standing, screening, now):
+    """(status, hold_reason, queue kind or None, urgent). A crisis post waits when any other
+    post would (its item is then CRISIS and urgent, on top), else it is placed and queued urgent."""
+    urgent = bool(screening.crisis)
+    hold = _hold(member, standing, screening, now)
+    if hold:
+        return PostStatus.WAITING, hold, (QueueKind.CRISIS if urgent else QueueKind.HELD), urgent
     return PostStatus.VISIBLE, "", (QueueKind.CRISIS if urgent else None), urgent
 
 
@@ -218,7 +237,7 @@ def start_thread(member, category, title, text, *, confirmed=False, follow=False
     standing = check_may_post(member, now)
     screening = check_text(standing, title, text)
     if screening.crisis and not confirmed:
-        raise NeedsConfirmation(screening)
+        raise NeedsConfirmation(screening, waits=bool(_hold(member, standing, screening, now)))
     with transaction.atomic():
         thread = Thread.objects.create(
             category=category,
@@ -241,7 +260,7 @@ def reply(member, thread, text, *, confirmed=False, follow=False, now=None) -> P
         raise Refused(_("Op dit onderwerp kun je (nog) niet reageren."), code="closed")
     screening = check_text(standing, text)
     if screening.crisis and not confirmed:
-        raise NeedsConfirmation(screening)
+        raise NeedsConfirmation(screening, waits=bool(_hold(member, standing, screening, now)))
     with transaction.atomic():
         post = _place(member, standing, thread, text, screening, opening=False, now=now)
         if follow:
@@ -274,7 +293,8 @@ def may_ask_review(member, post) -> bool:
 def edit(member, post, text, title=None, now=None) -> Post:
     """The author changes their post: within FORUM_EDIT_MINUTES, or once for a hidden post to
     ask for review. Screened again; crisis words put it on top of the queue, watched words hide
-    it until a moderator looked."""
+    it until a moderator looked. A visible post of an account that is not trusted goes back to
+    WAITING (queued REVIEW) until a moderator looked again; a trusted edit stays visible."""
     now = now or timezone.now()
     review = may_ask_review(member, post)
     if not review and not may_edit(member, post, now):
@@ -308,6 +328,11 @@ def edit(member, post, text, title=None, now=None) -> Post:
             if post.status == PostStatus.VISIBLE:
                 services.step(post, PostStatus.HIDDEN, by=member.user, reason=Reason.DEALING)
             queue.enqueue(post, QueueKind.HELD, now=now)
+        elif post.status == PostStatus.VISIBLE and not standing.trusted:
+            # Not trusted yet: the changed text waits for a moderator again (an approved
+            # harmless text is not rewritten into something else behind their backs).
+            services.step(post, PostStatus.WAITING, by=member.user)
+            queue.enqueue(post, QueueKind.REVIEW, now=now)
     return post
 
 
@@ -316,7 +341,9 @@ def withdraw(member, post) -> None:
         raise Refused(_("Je kunt alleen je eigen berichten verwijderen."), code="own")
     if post.status in (PostStatus.WITHDRAWN, PostStatus.REMOVED):
         raise Refused(_("Dit bericht is al verwijderd."), code="gone")
-    services.step(post, PostStatus.WITHDRAWN, by=member.user)
+    with transaction.atomic():
+        services.step(post, PostStatus.WITHDRAWN, by=member.user)
+        queue.close_withdrawn(post)
 
 
 # --- thanks and mutes ------------------------------------------------------------------------------

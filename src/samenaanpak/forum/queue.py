@@ -59,6 +59,18 @@ def mark_looked(post: Post, moderator, now=None) -> int:
     )
 
 
+def close_withdrawn(post: Post) -> int:
+    """The author withdrew `post`: its open item is deleted, not marked as looked at. Nothing is
+    left to decide, and no moderator looked, so it may not count in the response times
+    (moderation.figures counts looked-at items). The withdrawal itself is in the post's history.
+    An urgent item (crisis words, "Ik maak me zorgen") stays open: the writer may still need a
+    moderator to follow up, whatever became of the post. Returns the number deleted."""
+    deleted, _rows = QueueItem.objects.filter(
+        post=post, looked_at__isnull=True, urgent=False
+    ).delete()
+    return deleted
+
+
 def log(action: str, *, moderator=None, post=None, member=None, reason="", note="") -> None:
     ModerationLog.objects.create(
         action=action,

@@ -108,6 +108,7 @@ DEFAULT_HOLD: tuple[str, ...] = (
 # "doodmoe", "brood snijden" and "ik wil niet meer naar school" are ordinary.
 DEFAULT_CRISIS: tuple[str, ...] = (
     "zelfmoord",
+    "zelf moord",  # also "zelf-moord" (any separator between the words)
     "zelfdoding",
     "suïcide",
     "suicidaal",
@@ -634,7 +635,10 @@ def compile_entry(entry: str) -> re.Pattern | None:
             cls = _LEET.get(char)
             letters.append(f"[{re.escape(cls)}]{{1,4}}" if cls else f"{re.escape(char)}{{1,4}}")
         parts.append("".join(letters))
-    body = r"[^a-z0-9]{1,5}".join(parts)
+    # Between the words: up to five other characters, or none at all. A soft hyphen (U+00AD,
+    # dropped with the other format characters) where the space was, "wiet te\u00adkoop", reads
+    # "wiet tekoop" on screen and must be held like "wiet te koop".
+    body = r"[^a-z0-9]{0,5}".join(parts)
     return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
 
 

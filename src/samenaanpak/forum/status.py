@@ -20,7 +20,11 @@ POST_TRANSITIONS: dict[str | None, frozenset[str]] = {
     # wait; everything else is placed at once.
     None: frozenset({PostStatus.WAITING, PostStatus.VISIBLE}),
     PostStatus.WAITING: frozenset({PostStatus.VISIBLE, PostStatus.REMOVED, PostStatus.WITHDRAWN}),
-    PostStatus.VISIBLE: frozenset({PostStatus.HIDDEN, PostStatus.REMOVED, PostStatus.WITHDRAWN}),
+    # A visible post waits again when an account that is not trusted yet changes it
+    # (posting.edit): the moderator sees the new text before others do.
+    PostStatus.VISIBLE: frozenset(
+        {PostStatus.WAITING, PostStatus.HIDDEN, PostStatus.REMOVED, PostStatus.WITHDRAWN}
+    ),
     PostStatus.HIDDEN: frozenset({PostStatus.VISIBLE, PostStatus.REMOVED, PostStatus.WITHDRAWN}),
     # A moderator undoes a mistaken removal; a withdrawal is the author's own and final.
     PostStatus.REMOVED: frozenset({PostStatus.VISIBLE}),

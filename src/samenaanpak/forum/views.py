@@ -32,6 +32,9 @@ PER_PAGE = 20
 GONE = (PostStatus.REMOVED, PostStatus.WITHDRAWN)
 
 POSTS_PER_CLIENT = throttle.Limit("forum-posts-client", 60, 3600)
+# A burst of posts from one account (a script reusing one form's start token): 3 a minute is
+# plenty for a person writing replies.
+POSTS_PER_MINUTE = throttle.Limit("forum-posts-minute", 3, 60)
 REPORTS_PER_MEMBER = throttle.Limit("forum-reports-member", 20, 3600)
 JOINS_PER_CLIENT = throttle.Limit("forum-joins-client", 10, 3600)
 
@@ -370,20 +373,36 @@ def member_settings(request, page):
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _over_limits(request):
+def _over_limits(request, member):
+    if not POSTS_PER_MINUTE.hit(f"member:{member.pk}"):
+        return _(
+            "Je plaatst veel berichten vlak na elkaar. Wacht een minuut en probeer het dan opnieuw; "
+            "je tekst staat er nog."
+        )
     if POSTS_PER_CLIENT.hit(throttle.client_id(request, POSTS_PER_CLIENT.name)):
         return None
     return _("Er zijn vanaf hier het afgelopen uur veel berichten geplaatst. Probeer het later.")
 
 
-def _write(request, page, form, save):
-    """Send a post form through the kit; (response or None, status, problem, crisis)."""
+# Refusals about what was written belong at the text field; the rest (blocked, the daily limit, a
+# closed topic) to the form as a whole. Either way the shared error summary shows them.
+TEXT_REFUSALS = ("screened", "link")
+
+
+def _refused_into_form(form, refused) -> None:
+    form.add_error("text" if refused.code in TEXT_REFUSALS else None, refused.message)
+
+
+def _write(request, page, form, save, member):
+    """Send a post form through the kit; (response or None, status, problem, crisis), crisis
+    being the NeedsConfirmation (its `waits`: the post would wait for a moderator) or False."""
     try:
-        sent = submit(form, save, over_limits=lambda: _over_limits(request))
-    except posting.NeedsConfirmation:
-        return None, 200, None, True
+        sent = submit(form, save, over_limits=lambda: _over_limits(request, member))
+    except posting.NeedsConfirmation as needs:
+        return None, 200, None, needs
     except services.Refused as refused:
-        return None, 403 if refused.code in ("blocked", "daily", "join") else 400, refused, False
+        _refused_into_form(form, refused)
+        return None, 403 if refused.code in ("blocked", "daily", "join") else 400, None, False
     return sent, sent.status, None, False
 
 
@@ -416,7 +435,7 @@ def new_thread(request, page, slug):
                 follow=data["follow"],
             )
 
-        sent, status, problem, crisis = _write(request, page, form, save)
+        sent, status, problem, crisis = _write(request, page, form, save, member)
         if sent is not None:
             if sent.spam:
                 return redirect(urls("category", found.slug))
@@ -435,7 +454,9 @@ def new_thread(request, page, slug):
                     "action_url": urls("new_thread", found.slug),
                     "back_url": urls("category", found.slug),
                     "confirmation": form.confirmation(),
+                    "waits": crisis.waits,
                     "urls": urls,
+                    **_staffing(),
                 },
             )
     else:
@@ -478,7 +499,7 @@ def reply(request, page, pk):
             member, found, data["text"], confirmed=form.is_confirmed(), follow=data["follow"]
         )
 
-    sent, status, problem, crisis = _write(request, page, form, save)
+    sent, status, problem, crisis = _write(request, page, form, save, member)
     if sent is not None:
         if sent.spam:
             return redirect(urls("thread", found.pk))
@@ -497,7 +518,9 @@ def reply(request, page, pk):
                 "action_url": urls("reply", found.pk),
                 "back_url": urls("thread", found.pk),
                 "confirmation": form.confirmation(),
+                "waits": crisis.waits,
                 "urls": urls,
+                **_staffing(),
             },
         )
     return thread(request, page, pk, form=form, status=status, problem=problem)
@@ -541,7 +564,8 @@ def edit_post(request, page, pk):
                 ),
             )
         except services.Refused as refused:
-            problem, status, sent = refused.message, 400, None
+            _refused_into_form(form, refused)
+            status, sent = 400, None
         if sent is not None:
             if sent.stored or sent.spam:
                 return _after_post(urls, post)
@@ -556,6 +580,9 @@ def edit_post(request, page, pk):
             "form": form,
             "problem": problem,
             "review": post.status == PostStatus.HIDDEN,
+            "looks_again": post.status == PostStatus.VISIBLE
+            and member is not None
+            and not trust.standing(member).trusted,
             "thread_url": urls("thread", post.thread_id),
             "urls": urls,
         },
