@@ -31,6 +31,8 @@ def test_a_refused_text_is_marked_at_the_field_and_in_the_summary(client, forum)
     (textarea,) = re.findall(r"<textarea[^>]*>", page)
     assert 'aria-invalid="true"' in textarea
     assert "Links plaatsen kan nog niet" in page and "Zie https://voorbeeld.nl" in page
+    # The vrijplaats speaks "je" to young people, also in the shared error summary.
+    assert "Wat je had ingevuld, staat er nog." in page and "Wat u had" not in page
 
 
 def test_a_blocked_member_sees_the_reason_in_the_error_summary(client, forum):
