@@ -3,6 +3,7 @@
 public-form kit (honeypot, start token, duplicate key)."""
 
 import re
+import unicodedata
 
 from django import forms
 from django.core import signing
@@ -10,11 +11,42 @@ from django.utils.translation import gettext_lazy as _
 
 from samenaanpak.core.public_forms import PublicFormMixin
 
-from .models import MAX_AGE, MIN_AGE, POST_MAX, PSEUDONYM_MAX, TITLE_MAX, Member
+from . import screening, trust
+from .models import MAX_AGE, MIN_AGE, POST_MAX, PSEUDONYM_MAX, TITLE_MAX, Member, pseudonym_key
 from .screening import screen
 from .status import Reason
 
-PSEUDONYM = re.compile(rf"^[\w.\-]{{3,{PSEUDONYM_MAX}}}$")
+# ASCII only (after NFKC, so a fullwidth "Ｚ" is a "Z"): Greek, Cyrillic and other look-alike
+# letters cannot pose as someone else's name.
+PSEUDONYM = re.compile(rf"^[A-Za-z0-9_.\-]{{3,{PSEUDONYM_MAX}}}$")
+PSEUDONYM_MIN_LETTERS = 2
+# Words that make a member look like staff or an authority (or a helpline) next to their posts:
+# the badge beside a real hulpverlener's name is easy to miss on a phone. Matched anywhere in the
+# name, case and separators ignored and on the skeleton (so "M0d_erator" counts too); numbers
+# only as a whole run of digits ("113", not "2113"). Hulpverleners and moderators may use them.
+RESERVED_WORDS = (
+    "moderator",
+    "moderatie",
+    "modje",
+    "beheer",  # also beheerder
+    "admin",
+    "hulpverlener",
+    "hulpverlening",
+    "gemeente",
+    "politie",
+    "jongerenwerk",  # also jongerenwerker
+    "team",
+    "113",
+    "kindertelefoon",
+    "officieel",
+    "official",
+    "support",
+    "staff",
+)
+# Ordinary words that happen to hold a reserved one.
+RESERVED_EXCEPTIONS = ("badminton", "supporter")
+# "snap.naam", "naam.insta", "naam.nl": a handle on a platform or a web address.
+DOMAIN_ENDINGS = screening.TLDS | frozenset("tv gg ly app shop xyz online".split())
 CONFIRM_SALT = "samenaanpak.forum.crisis-confirmed"
 
 
@@ -43,13 +75,42 @@ class PseudonymField(forms.CharField):
         )
 
 
-def clean_pseudonym(value, member=None):
-    value = value.strip()
-    if not PSEUDONYM.match(value) or value.isdigit():
+def is_staff(user) -> bool:
+    """Hulpverleners and moderators: they may use the reserved words."""
+    return trust.is_professional(user) or trust.is_moderator(user)
+
+
+def uses_reserved_word(value: str) -> bool:
+    key = pseudonym_key(value)
+    for word in RESERVED_EXCEPTIONS:
+        key = key.replace(pseudonym_key(word), "")
+    digit_runs = re.findall(r"[0-9]+", value)
+    for word in RESERVED_WORDS:
+        if word.isdigit():
+            if word in digit_runs:
+                return True
+        elif pseudonym_key(word) in key:
+            return True
+    return False
+
+
+def looks_like_handle(value: str) -> bool:
+    parts = value.lower().split(".")
+    if len(parts) < 2:
+        return False
+    return parts[-1] in DOMAIN_ENDINGS or any(p in screening.PLATFORM_NAMES for p in parts)
+
+
+def clean_pseudonym(value, member=None, staff=False):
+    """The pseudonym as stored (NFKC), or ValidationError. `member`: their own name is not
+    taken; `staff`: may use the reserved words."""
+    value = unicodedata.normalize("NFKC", value).strip()
+    letters = sum(c.isascii() and c.isalpha() for c in value)
+    if not PSEUDONYM.match(value) or letters < PSEUDONYM_MIN_LETTERS:
         raise forms.ValidationError(
             _(
-                "Een schuilnaam heeft 3 tot %(n)d tekens: letters, cijfers, _ - of een punt, "
-                "zonder spaties."
+                "Een schuilnaam heeft 3 tot %(n)d tekens: letters (a tot z, zonder accenten), "
+                "cijfers, _ - of een punt, zonder spaties, en minstens 2 letters."
             )
             % {"n": PSEUDONYM_MAX}
         )
@@ -57,11 +118,29 @@ def clean_pseudonym(value, member=None):
         raise forms.ValidationError(
             _("Zet geen telefoonnummer, e-mailadres of andere contactgegevens in je schuilnaam.")
         )
-    taken = Member.objects.filter(pseudonym__iexact=value)
+    if looks_like_handle(value):
+        raise forms.ValidationError(
+            _(
+                "Je schuilnaam lijkt op een account of website (zoals snap.naam of naam.nl). "
+                "Kies een naam zonder platform of domein."
+            )
+        )
+    if not staff and uses_reserved_word(value):
+        raise forms.ValidationError(
+            _(
+                "Deze schuilnaam lijkt op die van een moderator, hulpverlener of organisatie. "
+                "Kies een andere."
+            )
+        )
+    others = Member.objects.all()
     if member is not None:
-        taken = taken.exclude(pk=member.pk)
-    if taken.exists():
+        others = others.exclude(pk=member.pk)
+    if others.filter(pseudonym__iexact=value).exists():
         raise forms.ValidationError(_("Deze schuilnaam is al bezet. Kies een andere."))
+    if others.filter(pseudonym_key=pseudonym_key(value)).exists():
+        raise forms.ValidationError(
+            _("Deze schuilnaam lijkt te veel op die van iemand anders. Kies een andere.")
+        )
     return value
 
 
@@ -79,16 +158,17 @@ class JoinForm(PublicFormMixin, forms.Form):
         error_messages={"required": _("Lees de huisregels en vink aan dat je je eraan houdt.")},
     )
 
-    def __init__(self, *args, needs_age=True, **kwargs):
+    def __init__(self, *args, needs_age=True, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.needs_age = needs_age
+        self.staff = is_staff(user)
         if not needs_age:
             del self.fields["age"]
         _no_maxlength(self, "pseudonym")
         _ids(self)
 
     def clean_pseudonym(self):
-        return clean_pseudonym(self.cleaned_data["pseudonym"])
+        return clean_pseudonym(self.cleaned_data["pseudonym"], staff=self.staff)
 
     def clean_age(self):
         age = self.cleaned_data.get("age")
@@ -112,7 +192,8 @@ class SettingsForm(PublicFormMixin, forms.Form):
         _ids(self)
 
     def clean_pseudonym(self):
-        return clean_pseudonym(self.cleaned_data["pseudonym"], self.member)
+        staff = self.member is not None and is_staff(self.member.user)
+        return clean_pseudonym(self.cleaned_data["pseudonym"], self.member, staff=staff)
 
 
 class PostForm(PublicFormMixin, forms.Form):

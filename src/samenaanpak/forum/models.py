@@ -13,6 +13,8 @@
 Deleted accounts: the member row goes with the account, every author key is SET_NULL and shown as
 "verwijderd account"."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -42,6 +44,31 @@ TITLE_MAX = 120
 POST_MAX = 5000
 PSEUDONYM_MAX = 30
 MIN_AGE, MAX_AGE = 12, 23
+PSEUDONYM_KEY_MAX = 40
+
+# The pseudonym's skeleton (`Member.pseudonym_key`): two pseudonyms with the same skeleton look
+# too much alike to tell apart on a phone, so only one of them may exist. Kept modest on purpose:
+# case, the separators _ . - , accents and compatibility forms (fullwidth Ｚ, superscript ²)
+# are ignored; Cyrillic and Greek letters that look Latin count as that letter; and the digits
+# and letters people swap count as one: 0 = o, 1 = i = l, 3 = e, 5 = s. Not covered: rn = m,
+# vv = w and the like. Migration 0002 holds a frozen copy of this function.
+_KEY_CONFUSABLES = str.maketrans(
+    "АВЕКМНОРСТХЅІЈΑΒΕΖΗΙΚΜΝΟΡΤΥΧаеорсхуіјѕԁкοαν",
+    "ABEKMHOPCTXSIJABEZHIKMNOPTYXaeopcxyijsdkoav",
+)
+_KEY_SWAPS = str.maketrans("013i5", "olels")
+_KEY_SEPARATORS = str.maketrans("", "", "_.- ")
+
+
+def pseudonym_key(pseudonym: str) -> str:
+    """The skeleton of a pseudonym: what it looks like, not what it is (see above)."""
+    letters = []
+    for char in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", pseudonym)):
+        if unicodedata.category(char) in ("Mn", "Me", "Cf"):  # accents, zero-width marks
+            continue
+        letters.append(char)
+    text = "".join(letters).translate(_KEY_CONFUSABLES).lower()
+    return text.translate(_KEY_SEPARATORS).translate(_KEY_SWAPS)[:PSEUDONYM_KEY_MAX]
 
 
 class ForumPage(RoutablePageMixin, BasePage):
@@ -201,6 +228,9 @@ class Member(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_member"
     )
     pseudonym = models.CharField(_("schuilnaam"), max_length=PSEUDONYM_MAX)
+    # The skeleton (pseudonym_key()), unique: no look-alike of someone else's pseudonym. Set on
+    # every save() and by posting.rename().
+    pseudonym_key = models.CharField(max_length=PSEUDONYM_KEY_MAX, editable=False)
     # The age the person gave when they joined (12-23); None for hulpverleners and moderators.
     stated_age = models.PositiveSmallIntegerField(_("opgegeven leeftijd"), null=True, blank=True)
     rules_accepted_at = models.DateTimeField(_("huisregels geaccepteerd op"))
@@ -220,10 +250,18 @@ class Member(models.Model):
         verbose_name_plural = _("deelnemers")
         constraints = [
             models.UniqueConstraint(Lower("pseudonym"), name="forum_unique_pseudonym"),
+            models.UniqueConstraint(fields=["pseudonym_key"], name="forum_unique_pseudonym_key"),
         ]
 
     def __str__(self):
         return self.pseudonym
+
+    def save(self, *args, **kwargs):
+        self.pseudonym_key = pseudonym_key(self.pseudonym)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "pseudonym" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "pseudonym_key"}
+        super().save(*args, **kwargs)
 
     def is_blocked(self, now=None) -> bool:
         return self.blocked_until is not None and self.blocked_until > (now or timezone.now())

@@ -40,6 +40,7 @@ from .models import (
     Thread,
     TrustLevel,
     WatchedWord,
+    pseudonym_key,
 )
 from .screening import Screening, WatchList, screen
 from .services import Refused
@@ -102,12 +103,14 @@ def join(user, pseudonym: str, age: int | None, now=None) -> Member:
 def rename(member: Member, pseudonym: str) -> None:
     try:
         with transaction.atomic():
-            Member.objects.filter(pk=member.pk).update(pseudonym=pseudonym)
+            Member.objects.filter(pk=member.pk).update(
+                pseudonym=pseudonym, pseudonym_key=pseudonym_key(pseudonym)
+            )
     except IntegrityError:
         raise Refused(
             _("Deze schuilnaam is al bezet. Kies een andere."), code="pseudonym"
         ) from None
-    member.pseudonym = pseudonym
+    member.pseudonym, member.pseudonym_key = pseudonym, pseudonym_key(pseudonym)
 
 
 # --- what may be written ---------------------------------------------------------------------------

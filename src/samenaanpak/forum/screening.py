@@ -476,6 +476,9 @@ _PLATFORM_NAMES = (
     "insta instagram ig snap snapchat sc tiktok discord dc telegram tg whatsapp signal kik twitter "
     "fb facebook bereal twitch youtube yt roblox steam threads skype psn xbox"
 ).split()
+# For pseudonyms (forms.clean_pseudonym): "snap.naam" or "naam.nl" is a handle or a domain.
+PLATFORM_NAMES = frozenset(_PLATFORM_NAMES)
+TLDS = _TLDS
 # Longest first, so "snapchat naam" is not read as "snap" with the name "chat".
 _PLATFORMS = "(?:" + "|".join(sorted(_PLATFORM_NAMES, key=len, reverse=True)) + ")"
 _NAME = r"@?([a-z0-9._]{2,30})"

@@ -297,7 +297,9 @@ def join(request, page):
             {"form": None, "not_for_staff": True, "urls": urls},
             403,
         )
-    form = JoinForm(request.POST if request.method == "POST" else None, needs_age=not staff)
+    form = JoinForm(
+        request.POST if request.method == "POST" else None, needs_age=not staff, user=user
+    )
     status, outside = 200, False
     if request.method == "POST":
         if form.is_valid() and form.age_outside():
