@@ -231,6 +231,8 @@ class Member(models.Model):
     # The skeleton (pseudonym_key()), unique: no look-alike of someone else's pseudonym. Set on
     # every save() and by posting.rename().
     pseudonym_key = models.CharField(max_length=PSEUDONYM_KEY_MAX, editable=False)
+    # The last change of the pseudonym by the member (one per posting.RENAME_EVERY).
+    renamed_at = models.DateTimeField(_("schuilnaam gewijzigd op"), null=True, blank=True)
     # The age the person gave when they joined (12-23); None for hulpverleners and moderators.
     stated_age = models.PositiveSmallIntegerField(_("opgegeven leeftijd"), null=True, blank=True)
     rules_accepted_at = models.DateTimeField(_("huisregels geaccepteerd op"))

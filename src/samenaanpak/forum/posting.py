@@ -100,17 +100,59 @@ def join(user, pseudonym: str, age: int | None, now=None) -> Member:
         ) from None
 
 
-def rename(member: Member, pseudonym: str) -> None:
-    try:
-        with transaction.atomic():
-            Member.objects.filter(pk=member.pk).update(
-                pseudonym=pseudonym, pseudonym_key=pseudonym_key(pseudonym)
+RENAME_EVERY = datetime.timedelta(days=30)
+
+
+def blocked_refusal(member: Member, doing: str) -> Refused:
+    """The refusal for a blocked member; `doing` is the sentence about what waits."""
+    until = timezone.localtime(member.blocked_until, trust.AMSTERDAM)
+    return Refused(
+        _("Je account is geblokkeerd tot %(until)s. Reden: %(reason)s.")
+        % {
+            "until": until.strftime("%d-%m-%Y %H:%M"),
+            "reason": member.block_reason or _("de huisregels"),
+        }
+        + " "
+        + doing,
+        code="blocked",
+    )
+
+
+def rename(member: Member, pseudonym: str, now=None) -> None:
+    """The member picks another pseudonym (the form checked it): not while blocked, at most once
+    per RENAME_EVERY, and logged (the name shows on all their posts, old ones too)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Member.objects.select_for_update().get(pk=member.pk)
+        if locked.pseudonym == pseudonym:
+            return
+        if locked.is_blocked(now):
+            raise blocked_refusal(
+                locked, _("Je schuilnaam wijzigen kan pas weer als de blokkade voorbij is.")
             )
-    except IntegrityError:
-        raise Refused(
-            _("Deze schuilnaam is al bezet. Kies een andere."), code="pseudonym"
-        ) from None
+        if locked.renamed_at is not None and now - locked.renamed_at < RENAME_EVERY:
+            again = timezone.localtime(locked.renamed_at + RENAME_EVERY, trust.AMSTERDAM)
+            raise Refused(
+                _(
+                    "Je kunt je schuilnaam één keer per %(days)d dagen wijzigen. Vanaf "
+                    "%(again)s kan het weer."
+                )
+                % {"days": RENAME_EVERY.days, "again": again.strftime("%d-%m-%Y %H:%M")},
+                code="rename",
+            )
+        old = locked.pseudonym
+        try:
+            with transaction.atomic():
+                Member.objects.filter(pk=member.pk).update(
+                    pseudonym=pseudonym, pseudonym_key=pseudonym_key(pseudonym), renamed_at=now
+                )
+        except IntegrityError:
+            raise Refused(
+                _("Deze schuilnaam is al bezet. Kies een andere."), code="pseudonym"
+            ) from None
+        queue.log(ModerationAction.RENAME, member=locked, note=f"{old} → {pseudonym}")
     member.pseudonym, member.pseudonym_key = pseudonym, pseudonym_key(pseudonym)
+    member.renamed_at = now
 
 
 # --- what may be written ---------------------------------------------------------------------------
@@ -352,10 +394,12 @@ def withdraw(member, post) -> None:
 # --- thanks and mutes ------------------------------------------------------------------------------
 
 
-def toggle_thanks(member, post) -> bool:
+def toggle_thanks(member, post, now=None) -> bool:
     """Thank (or un-thank) a visible post of someone else; True when thanked now."""
     if post.author_id == member.pk:
         raise Refused(_("Je eigen bericht kun je niet bedanken."), code="own")
+    if member.is_blocked(now):
+        raise blocked_refusal(member, _("Bedanken kan weer als de blokkade voorbij is."))
     if post.status != PostStatus.VISIBLE:
         raise Refused(_("Dit bericht kun je niet bedanken."), code="status")
     with transaction.atomic():
@@ -403,6 +447,8 @@ def report(member, post, reason, note="", now=None) -> PostReport:
     if post.author_id == member.pk:
         raise Refused(_("Dit is je eigen bericht; dat kun je niet melden."), code="own")
     standing = trust.standing(member, now)
+    if standing.blocked:
+        raise blocked_refusal(member, _("Melden kan weer als de blokkade voorbij is."))
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
         if post.status not in (PostStatus.VISIBLE, PostStatus.HIDDEN, PostStatus.WAITING):

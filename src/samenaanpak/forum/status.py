@@ -97,3 +97,6 @@ class ModerationAction(models.TextChoices):
     LEVEL = "niveau", _("Vertrouwensniveau aangepast")
     AUTO_HIDE = "automatisch_verborgen", _("Automatisch verborgen na meldingen")
     AUTO_BLOCK = "automatisch_geblokkeerd", _("Automatisch geblokkeerd na drie waarschuwingen")
+    # By the member themself (moderator None), note "old → new": a pseudonym shows on all their
+    # posts, so moderators can trace who wrote as whom.
+    RENAME = "hernoemd", _("Schuilnaam gewijzigd")

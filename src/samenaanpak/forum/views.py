@@ -645,8 +645,10 @@ def thank(request, page, pk):
     if request.method == "POST":
         try:
             posting.toggle_thanks(member, post)
-        except services.Refused:
-            pass
+        except services.Refused as refused:
+            if refused.code == "blocked":
+                context = {"problem": refused.message, "back_url": urls("post", post.pk)}
+                return _render(request, page, "forum/refused.html", user, context, 403)
     return redirect(urls("post", post.pk))
 
 
@@ -711,6 +713,11 @@ def report(request, page, pk):
     elif PostReport.objects.filter(post=post, reporter=member).exists():
         problem = _("Je hebt dit bericht al gemeld. Een moderator bekijkt het.")
         status = 409 if request.method == "POST" else 200
+    elif member.is_blocked():
+        problem = posting.blocked_refusal(
+            member, _("Melden kan weer als de blokkade voorbij is.")
+        ).message
+        status = 403
     elif request.method == "POST":
         try:
             sent = submit(

@@ -142,8 +142,8 @@ TABLE = {  # anoniem, nieuw, vertrouwd, hulpverlener, moderator, geblokkeerd
     link:       [L, X, V, V, V, X],
     edit_late:  [L, X, X, X, X, X],
     delete:     [L, "ingetrokken", "ingetrokken", "ingetrokken", "ingetrokken", "ingetrokken"],
-    thanks:     [L, "bedankt", "bedankt", "bedankt", "bedankt", "bedankt"],
-    report:     [L, V, V, H, H, V],
+    thanks:     [L, "bedankt", "bedankt", "bedankt", "bedankt", X],
+    report:     [L, V, V, H, H, X],
     mute:       [L, "gedempt", "gedempt", "gedempt", "gedempt", "gedempt"],
 }
 # fmt: on
