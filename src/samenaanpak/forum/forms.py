@@ -14,7 +14,7 @@ from samenaanpak.core.public_forms import PublicFormMixin
 from . import screening, trust
 from .models import MAX_AGE, MIN_AGE, POST_MAX, PSEUDONYM_MAX, TITLE_MAX, Member, pseudonym_key
 from .screening import screen
-from .status import Reason
+from .status import CARE_REASONS, Reason
 
 # ASCII only (after NFKC, so a fullwidth "Ｚ" is a "Z"): Greek, Cyrillic and other look-alike
 # letters cannot pose as someone else's name.
@@ -148,9 +148,14 @@ class JoinForm(PublicFormMixin, forms.Form):
     text_fields = ("pseudonym",)
 
     pseudonym = PseudonymField()
+    # A text box with a numeric keyboard, not type=number (NL Design System: spinners and
+    # silent rounding help nobody enter an age).
     age = forms.IntegerField(
         label=_("Hoe oud ben je?"),
         required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "class": "sa-textbox--short"}
+        ),
         error_messages={"invalid": _("Vul je leeftijd in als getal, bijvoorbeeld 16.")},
     )
     accept = forms.BooleanField(
@@ -174,6 +179,8 @@ class JoinForm(PublicFormMixin, forms.Form):
         age = self.cleaned_data.get("age")
         if self.needs_age and age is None:
             raise forms.ValidationError(_("Vul je leeftijd in."))
+        if age is not None and not 0 < age < 120:
+            raise forms.ValidationError(_("Vul je echte leeftijd in, bijvoorbeeld 16."))
         return age
 
     def age_outside(self) -> bool:
@@ -285,7 +292,12 @@ class ReportForm(PublicFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, care_only=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if care_only:
+            # A blocked member may still say they worry about someone: a safety channel.
+            self.fields["reason"].choices = [
+                (value, label) for value, label in Reason.choices if value in CARE_REASONS
+            ]
         _no_maxlength(self, "note")
         _ids(self)

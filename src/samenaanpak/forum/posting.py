@@ -447,7 +447,8 @@ def report(member, post, reason, note="", now=None) -> PostReport:
     if post.author_id == member.pk:
         raise Refused(_("Dit is je eigen bericht; dat kun je niet melden."), code="own")
     standing = trust.standing(member, now)
-    if standing.blocked:
+    if standing.blocked and reason not in CARE_REASONS:
+        # Worry about someone stays open to a blocked member: a safety channel, never hiding.
         raise blocked_refusal(member, _("Melden kan weer als de blokkade voorbij is."))
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)

@@ -237,7 +237,8 @@ _MAX_DIGIT_WORD = max(map(len, _DIGIT_WORDS))
 # Words that may stand between digit groups ("06 punt 12 punt 34").
 _FILLER_WORDS = frozenset({"punt", "streep", "streepje", "spatie", "min", "slash", "dash", "dot"})
 # Characters that may stand between digit groups. Not ":" (times), not "€" or "%".
-_SEPARATORS = frozenset(" \n\r\t.-/()+,_*~|\\[]{}'\"·•–—")
+# Not "," either: a comma ends a list ("0-1, 2-3, 4-5" are scores, not one number).
+_SEPARATORS = frozenset(" \n\r\t.-/()+_*~|\\[]{}'\"·•–—")
 
 _TOKEN = re.compile(r"[0-9a-z]+|[^0-9a-z]")
 _DIGITS_O = re.compile(r"[0-9o]*")

@@ -706,18 +706,14 @@ def report(request, page, pk):
     )
     if post is None:
         raise Http404
-    form = ReportForm(request.POST if request.method == "POST" else None)
+    blocked = member.is_blocked()
+    form = ReportForm(request.POST if request.method == "POST" else None, care_only=blocked)
     status, problem, done = 200, None, False
     if post.author_id == member.pk:
         problem, status = _("Dit is je eigen bericht; dat kun je niet melden."), 403
     elif PostReport.objects.filter(post=post, reporter=member).exists():
         problem = _("Je hebt dit bericht al gemeld. Een moderator bekijkt het.")
         status = 409 if request.method == "POST" else 200
-    elif member.is_blocked():
-        problem = posting.blocked_refusal(
-            member, _("Melden kan weer als de blokkade voorbij is.")
-        ).message
-        status = 403
     elif request.method == "POST":
         try:
             sent = submit(
@@ -750,6 +746,7 @@ def report(request, page, pk):
             "problem": problem,
             "done": done,
             "worried": done and form.cleaned_data.get("reason") == Reason.WORRIED,
+            "blocked": blocked,
             "post_url": urls("post", post.pk),
             "urls": urls,
         },

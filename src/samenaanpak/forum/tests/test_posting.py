@@ -358,6 +358,17 @@ def test_outside_the_age_range_nothing_is_stored(client, forum, age):
     assert not Member.objects.filter(user=user).exists()
 
 
+@pytest.mark.parametrize("age", ["-1", "0", "150"])
+def test_an_impossible_age_is_an_error_at_the_field_even_beside_other_errors(client, forum, age):
+    user = public_account()
+    client.force_login(user)
+    response = client.post("/vrijplaats/meedoen/", form_data(pseudonym="", age=age, accept="on"))
+    page = _html(response)
+    assert response.status_code == 400 and "Vul je echte leeftijd in" in page
+    assert 'href="#id_age"' in page and f'value="{age}"' in page
+    assert 'inputmode="numeric"' in page and not Member.objects.filter(user=user).exists()
+
+
 def test_writing_without_membership_goes_to_join(client, forum):
     client.force_login(public_account())
     response = client.get(NEW)

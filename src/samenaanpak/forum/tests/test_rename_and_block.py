@@ -80,7 +80,7 @@ def test_a_moderator_keeps_own_reserved_name_on_rename():
 # --- what a blocked member may still do ------------------------------------------------------------
 
 
-def test_a_blocked_member_cannot_report_or_thank_but_may_withdraw_and_mute(forum):
+def test_a_blocked_member_cannot_report_or_thank_but_may_withdraw_mute_and_worry(forum):
     thread = public_thread(category=forum)
     other = MemberFactory(trusted=True)
     post = place(thread, other, "Van iemand anders")
@@ -98,6 +98,9 @@ def test_a_blocked_member_cannot_report_or_thank_but_may_withdraw_and_mute(forum
     assert own.status == PostStatus.WITHDRAWN
     posting.mute(member, other)
     assert Mute.objects.filter(member=member, muted=other).exists()
+    # Worry about someone is a safety channel that a block does not close.
+    posting.report(member, post, Reason.WORRIED)
+    assert PostReport.objects.filter(reporter=member, reason=Reason.WORRIED).count() == 1
 
 
 def test_a_blocked_member_sees_why_on_the_report_and_thanks_screens(client, forum, verified_login):
@@ -106,6 +109,13 @@ def test_a_blocked_member_sees_why_on_the_report_and_thanks_screens(client, foru
     member = _blocked()
     verified_login(client, member.user)
     response = client.get(f"/vrijplaats/bericht/{post.pk}/melden/")
-    assert response.status_code == 403 and "Melden kan weer" in response.content.decode()
+    page = response.content.decode()
+    # Only "Ik maak me zorgen" is offered: the one report a block leaves open.
+    assert response.status_code == 200 and "Je account is geblokkeerd" in page
+    assert 'value="zorgen"' in page and 'value="pesten"' not in page
+    response = client.post(
+        f"/vrijplaats/bericht/{post.pk}/melden/", form_data(reason="pesten", note="")
+    )
+    assert response.status_code == 400 and not PostReport.objects.exists()
     response = client.post(f"/vrijplaats/bericht/{post.pk}/bedankt/")
     assert response.status_code == 403 and "Bedanken kan weer" in response.content.decode()

@@ -26,6 +26,7 @@ from samenaanpak.forum.screening import (
 # places without a house number, platforms without an account, crisis lines. None of these may
 # be blocked, held or flagged as crisis.
 ORDINARY_SENTENCES = [
+    "Scores: 0-1, 2-3, 4-5, 6-7. Een twee drie, daar gaan we.",
     "We spreken af om 20.30 uur bij de ingang.",
     "De training is van 18.00 tot 19.30.",
     "De bus gaat om 07.45 u, dus ik moet vroeg op.",
