@@ -438,29 +438,19 @@ def new_thread(request, page, slug):
             )
 
         sent, status, problem, crisis = _write(request, page, form, save, member)
-        if sent is not None:
-            if sent.spam:
-                return redirect(urls("category", found.slug))
-            if sent.record is not None:
-                return _after_post(urls, sent.record)
-            if sent.repeat and sent.repeat_id:
-                return _after_post(urls, Post(pk=sent.repeat_id))
-        if crisis:
-            return _render(
-                request,
-                page,
-                "forum/crisis_check.html",
-                user,
-                {
-                    "form": form,
-                    "action_url": urls("new_thread", found.slug),
-                    "back_url": urls("category", found.slug),
-                    "confirmation": form.confirmation(),
-                    "waits": crisis.waits,
-                    "urls": urls,
-                    **_staffing(),
-                },
-            )
+        answer = _written(
+            request,
+            page,
+            user,
+            urls,
+            form,
+            sent,
+            crisis,
+            action_url=urls("new_thread", found.slug),
+            back_url=urls("category", found.slug),
+        )
+        if answer is not None:
+            return answer
     else:
         try:
             posting.check_may_post(member)
@@ -502,9 +492,29 @@ def reply(request, page, pk):
         )
 
     sent, status, problem, crisis = _write(request, page, form, save, member)
+    answer = _written(
+        request,
+        page,
+        user,
+        urls,
+        form,
+        sent,
+        crisis,
+        action_url=urls("reply", found.pk),
+        back_url=urls("thread", found.pk),
+    )
+    if answer is not None:
+        return answer
+    return thread(request, page, pk, form=form, status=status, problem=problem)
+
+
+def _written(request, page, user, urls, form, sent, crisis, *, action_url, back_url):
+    """What follows a new topic or reply that was sent: to the post once stored (or to the first
+    copy's post for a repeat), away for a bot, the help page first for crisis words; None when
+    the form must be shown again."""
     if sent is not None:
         if sent.spam:
-            return redirect(urls("thread", found.pk))
+            return redirect(back_url)
         if sent.record is not None:
             return _after_post(urls, sent.record)
         if sent.repeat and sent.repeat_id:
@@ -517,15 +527,15 @@ def reply(request, page, pk):
             user,
             {
                 "form": form,
-                "action_url": urls("reply", found.pk),
-                "back_url": urls("thread", found.pk),
+                "action_url": action_url,
+                "back_url": back_url,
                 "confirmation": form.confirmation(),
                 "waits": crisis.waits,
                 "urls": urls,
                 **_staffing(),
             },
         )
-    return thread(request, page, pk, form=form, status=status, problem=problem)
+    return None
 
 
 def _own_post(pk, member):
