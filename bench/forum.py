@@ -10,9 +10,6 @@ database is its own (bench/out-forum/var), gunicorn is `make serve` alone on its
 caches in Redis, no page cache."""
 
 import os
-import shutil
-import statistics
-import subprocess
 import sys
 from pathlib import Path
 
@@ -69,62 +66,20 @@ print(json.dumps({"replies": replies, "thread": thread.pk, "category": category.
 
 
 def main():
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    port = bench.free_port()
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-    env = {
-        **os.environ,
-        "VAR_DIR": str(OUT / "var"),
-        "PORT": str(port),
-        "BIND": "127.0.0.1",
-        "SERVE_PROXY": "0",
-        "REDIS_URL": redis_url,
-    }
-    subprocess.run(["make", "-s", "db"], cwd=bench.ROOT, env=env, check=True, capture_output=True)
-    base = f"http://127.0.0.1:{port}"
     table = []
-    for total in (10, 1_000):
-        grown = bench.manage_py(env, ADD_REPLIES.replace("__TOTAL__", str(total)))
-        pages = {
+
+    def pages_for(grown):
+        return {
             name: path.replace("__THREAD__", str(grown["thread"]))
             .replace("__CATEGORY__", grown["category"])
             .replace("__LAST__", str(grown["last"]))
             for name, path in PAGES.items()
         }
-        subprocess.run(["redis-cli", "-u", redis_url, "flushdb"], capture_output=True)
-        queries = bench.manage_py(
-            env,
-            bench.QUERY_COUNT.replace(repr(bench.QUERY_PAGES), repr(pages)).replace(
-                "handler = get_user_model().objects.get(username='behandelaar')",
-                "handler, _ = get_user_model().objects.get_or_create(username='bench-staff')",
-            ),
-        )
-        process = subprocess.Popen(
-            ["make", "-s", "serve"],
-            cwd=bench.ROOT,
-            env=env,
-            stdout=open(OUT / "serve.log", "a"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            bench.wait_for(base + "/gezond/", timeout=900)  # `make serve` runs `make db` first
-            for path in pages.values():
-                bench.fetch(base + path)  # warm
-            weights = {name: bench.page_weight(base, path) for name, path in pages.items()}
-            runs = {name: [] for name in pages}
-            for _ in range(bench.ROUNDS):
-                for name, path in pages.items():
-                    runs[name].append(bench.wrk(base + path))
-        finally:
-            os.killpg(process.pid, 15)
-            process.wait(timeout=30)
-        rps = {name: statistics.median(r["rps"] for r in rs) for name, rs in runs.items()}
-        p99 = {name: statistics.median(r["p99"] for r in rs) for name, rs in runs.items()}
-        for name in pages:
-            row = (grown["replies"], name, queries[name], weights[name], rps[name], p99[name])
-            table.append((*row, rps["home"]))
+
+    for grown, measured in bench.grow_and_measure(OUT, ADD_REPLIES, (10, 1_000), pages_for):
+        home = measured["home"][2]
+        for name, (count, weight, rps, p99) in measured.items():
+            table.append((grown["replies"], name, count, weight, rps, p99, home))
             print(table[-1], flush=True)
     rounds = f", median of {bench.ROUNDS}" if bench.ROUNDS > 1 else ""
     print(
@@ -132,12 +87,12 @@ def main():
         f"sync workers · {'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite'}, uncached\n"
     )
     print(
-        f"{'replies':>7}  {'page':<18}{'queries':>8}{'weight':>22}{'req/s':>9}{'p99 ms':>9}"
+        f"{'replies':>7}  {'page':<18}{'queries':>8}{'bytes':>8}{'req/s':>9}{'p99 ms':>9}"
         f"{'of home':>9}"
     )
     for replies, name, count, weight, r, p, home in table:
         print(
-            f"{replies:>7}  {name:<18}{count:>8}{str(weight):>22}{r:>9.0f}{p:>9.1f}"
+            f"{replies:>7}  {name:<18}{count:>8}{weight:>8}{r:>9.0f}{p:>9.1f}"
             f"{100 * r / home:>8.0f}%"
         )
 

@@ -10,9 +10,6 @@ the writer is tested elsewhere). The database is its own (bench/out-ideas/var), 
 `make serve` alone on its port, Wagtail's caches in Redis, no page cache."""
 
 import os
-import shutil
-import statistics
-import subprocess
 import sys
 from pathlib import Path
 
@@ -69,57 +66,17 @@ print(json.dumps({"ideas": Idea.objects.filter(is_example=False).count(), "measu
 
 
 def main():
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    port = bench.free_port()
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-    env = {
-        **os.environ,
-        "VAR_DIR": str(OUT / "var"),
-        "PORT": str(port),
-        "BIND": "127.0.0.1",
-        "SERVE_PROXY": "0",
-        "REDIS_URL": redis_url,
-    }
-    subprocess.run(["make", "-s", "db"], cwd=bench.ROOT, env=env, check=True, capture_output=True)
-    base = f"http://127.0.0.1:{port}"
     table = []
-    for total in (10, 10_000):
-        grown = bench.manage_py(env, ADD_IDEAS.replace("__TOTAL__", str(total)))
-        pages = {
+
+    def pages_for(grown):
+        return {
             name: path.replace("__IDEA__", str(grown["measured"])) for name, path in PAGES.items()
         }
-        subprocess.run(["redis-cli", "-u", redis_url, "flushdb"], capture_output=True)
-        queries = bench.manage_py(
-            env,
-            bench.QUERY_COUNT.replace(repr(bench.QUERY_PAGES), repr(pages)).replace(
-                "handler = get_user_model().objects.get(username='behandelaar')",
-                "handler, _ = get_user_model().objects.get_or_create(username='bench-staff')",
-            ),
-        )
-        process = subprocess.Popen(
-            ["make", "-s", "serve"],
-            cwd=bench.ROOT,
-            env=env,
-            stdout=open(OUT / "serve.log", "a"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            bench.wait_for(base + "/gezond/", timeout=900)  # `make serve` runs `make db` first
-            for path in pages.values():
-                bench.fetch(base + path)  # warm
-            runs = {name: [] for name in pages}
-            for _ in range(bench.ROUNDS):
-                for name, path in pages.items():
-                    runs[name].append(bench.wrk(base + path))
-        finally:
-            os.killpg(process.pid, 15)
-            process.wait(timeout=30)
-        rps = {name: statistics.median(r["rps"] for r in rs) for name, rs in runs.items()}
-        p99 = {name: statistics.median(r["p99"] for r in rs) for name, rs in runs.items()}
-        for name in pages:
-            table.append((grown["ideas"], name, queries[name], rps[name], p99[name], rps["home"]))
+
+    for grown, measured in bench.grow_and_measure(OUT, ADD_IDEAS, (10, 10_000), pages_for):
+        home = measured["home"][2]
+        for name, (count, _weight, rps, p99) in measured.items():
+            table.append((grown["ideas"], name, count, rps, p99, home))
             print(table[-1], flush=True)
     rounds = f", median of {bench.ROUNDS}" if bench.ROUNDS > 1 else ""
     print(

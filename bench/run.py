@@ -37,6 +37,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -284,6 +285,72 @@ def page_weight(base, path):
         if asset.startswith("/"):
             total += len(gzip.compress(fetch(base + asset), 9))
     return total, foreign
+
+
+def grow_and_measure(out, grow_script, steps, pages_for):
+    """For each step (a number of rows): run `grow_script` (its __TOTAL__ replaced) in a
+    database of its own under `out`, count every page's queries, then serve it with `make serve`
+    alone (Wagtail's caches in Redis, no page cache) and measure each page with wrk. `pages_for`
+    turns the script's printed JSON into {name: path}. Yields (grown, {name: (queries, weight,
+    req/s, p99 ms)}) per step. bench/ideas.py and bench/forum.py use it."""
+
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    port = free_port()
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    env = {
+        **os.environ,
+        "VAR_DIR": str(out / "var"),
+        "PORT": str(port),
+        "BIND": "127.0.0.1",
+        "SERVE_PROXY": "0",
+        "REDIS_URL": redis_url,
+    }
+    subprocess.run(["make", "-s", "db"], cwd=ROOT, env=env, check=True, capture_output=True)
+    base = f"http://127.0.0.1:{port}"
+    for total in steps:
+        grown = manage_py(env, grow_script.replace("__TOTAL__", str(total)))
+        pages = pages_for(grown)
+        subprocess.run(["redis-cli", "-u", redis_url, "flushdb"], capture_output=True)
+        queries = manage_py(
+            env,
+            QUERY_COUNT.replace(repr(QUERY_PAGES), repr(pages)).replace(
+                "handler = get_user_model().objects.get(username='behandelaar')",
+                "handler, _ = get_user_model().objects.get_or_create(username='bench-staff')",
+            ),
+        )
+        process = subprocess.Popen(
+            ["make", "-s", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=open(out / "serve.log", "a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for(base + "/gezond/", timeout=900)  # `make serve` runs `make db` first
+            for path in pages.values():
+                fetch(base + path)  # warm
+            weights = {name: page_weight(base, path)[0] for name, path in pages.items()}
+            runs = {name: [] for name in pages}
+            for _ in range(ROUNDS):
+                for name, path in pages.items():
+                    runs[name].append(wrk(base + path))
+        finally:
+            os.killpg(process.pid, 15)
+            process.wait(timeout=30)
+        yield (
+            grown,
+            {
+                name: (
+                    queries[name],
+                    weights[name],
+                    statistics.median(r["rps"] for r in runs[name]),
+                    statistics.median(r["p99"] for r in runs[name]),
+                )
+                for name in pages
+            },
+        )
 
 
 def run_load(base, static_base, label, pages=PAGES, rounds=1):

@@ -27,23 +27,16 @@ PSEUDONYM_MIN_LETTERS = 2
 RESERVED_WORDS = (
     "moderator",
     "moderatie",
-    "modje",
     "beheer",  # also beheerder
-    "admin",
     "hulpverlener",
     "hulpverlening",
     "gemeente",
-    "politie",
     "jongerenwerk",  # also jongerenwerker
-    "team",
-    "113",
     "kindertelefoon",
-    "officieel",
-    "official",
-    "support",
-    "staff",
 )
-# Ordinary words that happen to hold a reserved one.
+# Short words that hide in ordinary names ("Kate_Amber" holds "team", "SteamGamer" too): these
+# count only as a whole part of the name between separators ("Team_Sam", "admin").
+RESERVED_PARTS = ("team", "staff", "support", "official", "officieel", "admin", "modje", "politie")
 RESERVED_EXCEPTIONS = ("badminton", "supporter")
 # "snap.naam", "naam.insta", "naam.nl": a handle on a platform or a web address.
 DOMAIN_ENDINGS = screening.TLDS | frozenset("tv gg ly app shop xyz online".split())
@@ -84,14 +77,12 @@ def uses_reserved_word(value: str) -> bool:
     key = pseudonym_key(value)
     for word in RESERVED_EXCEPTIONS:
         key = key.replace(pseudonym_key(word), "")
-    digit_runs = re.findall(r"[0-9]+", value)
-    for word in RESERVED_WORDS:
-        if word.isdigit():
-            if word in digit_runs:
-                return True
-        elif pseudonym_key(word) in key:
-            return True
-    return False
+    if "113" in re.findall(r"[0-9]+", value):
+        return True
+    parts = {pseudonym_key(part) for part in re.split(r"[_.\-]+", value) if part}
+    if parts & {pseudonym_key(word) for word in RESERVED_PARTS}:
+        return True
+    return any(pseudonym_key(word) in key for word in RESERVED_WORDS)
 
 
 def looks_like_handle(value: str) -> bool:

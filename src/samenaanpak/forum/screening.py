@@ -113,7 +113,7 @@ DEFAULT_CRISIS: tuple[str, ...] = (
     "suïcide",
     "suicidaal",
     # "ik wil dood", "soms wil ik gewoon dood", but not "ik wil dood graag mee" (very much)
-    r"/(?<![a-z])wil(?:\s+ik)?(?:\s+(?:gewoon|echt|zo|soms|nu|liever|gewoon echt))?\s+dood"
+    r"/(?<![a-z])wil(?:\s+ik)?(?:\s+(?:gewoon|echt|eigenlijk|zo|soms|nu|liever|gewoon echt))?\s+dood"
     r"(?![a-z]|\s*(?:graag|gaan van|van|moe))/",
     "dood willen",
     "niet meer leven",
@@ -136,6 +136,7 @@ DEFAULT_CRISIS: tuple[str, ...] = (
     "mezelf wat aandoen",
     "mezelf van kant maken",
     "mezelf ophangen",
+    "me ophangen",
     "er een eind aan maken",
     "er een einde aan maken",
     "eind aan mijn leven",

@@ -26,6 +26,7 @@ from samenaanpak.notifications import api as notifications
 from . import posting, services, trust
 from .forms import EditForm, JoinForm, PostForm, ReportForm, SettingsForm
 from .models import Category, Member, Mute, Post, PostReport, StaffedPeriod, Thread
+from .screening import screen
 from .status import PostStatus, Reason
 
 PER_PAGE = 20
@@ -404,8 +405,18 @@ def _write(request, page, form, save, member):
         return None, 200, None, needs
     except services.Refused as refused:
         _refused_into_form(form, refused)
+        _crisis_help_first(form)
         return None, 403 if refused.code in ("blocked", "daily", "join") else 400, None, False
+    if sent.refused:
+        _crisis_help_first(form)
     return sent, sent.status, None, False
+
+
+def _crisis_help_first(form) -> None:
+    """A text with crisis words that a block or a limit stopped before it was screened: its
+    writer still sees 113 and the Kindertelefoon first, not only "probeer het later"."""
+    text = form.data.get("text", "")
+    form.crisis_help = bool(text) and bool(screen(text, posting.watch_list()).crisis)
 
 
 def _after_post(urls, post):

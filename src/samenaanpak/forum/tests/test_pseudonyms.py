@@ -60,6 +60,14 @@ ORDINARY = [
     "Badminton_fan",
     "Ajax_supporter",
     "Lisa_2113",
+    # Found refused by the re-test: a short reserved word hiding inside an ordinary name.
+    "Kate_Amber",
+    "Lotte_Amy",
+    "Pete_Amsterdam",
+    "SteamGamer",
+    "Staffy_love",
+    "Supportive",
+    "Politiek",
 ]
 
 
