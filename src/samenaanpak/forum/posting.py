@@ -377,7 +377,7 @@ def edit(member, post, text, title=None, now=None) -> Post:
             # Not trusted yet: the changed text waits for a moderator again (an approved
             # harmless text is not rewritten into something else behind their backs).
             services.step(post, PostStatus.WAITING, by=member.user)
-            queue.enqueue(post, QueueKind.REVIEW, now=now)
+            queue.enqueue(post, QueueKind.HELD, now=now)
     return post
 
 

@@ -1,4 +1,4 @@
-"""An edit by an account that is not trusted puts a visible post back to waiting (REVIEW)."""
+"""An edit by an account that is not trusted puts a visible post back to waiting (HELD: it did not ask for a review)."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -43,7 +43,7 @@ def test_a_new_accounts_approved_post_waits_again_after_an_edit(client, forum):
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.status == PostStatus.WAITING and post.text == "Iets gemeens"
-    assert open_items().get(post=post).kind == QueueKind.REVIEW
+    assert open_items().get(post=post).kind == QueueKind.HELD
     page = _html(client.get(f"/vrijplaats/onderwerp/{thread.pk}/"))
     assert "een moderator kijkt er opnieuw naar" in page
     client.logout()
