@@ -188,8 +188,10 @@ def send_batch(now=None) -> tuple[int, int]:
     if not emails:
         return 0, 0
     sent = 0
-    connection = get_connection()
     try:
+        # Inside the try: a backend can fail while it is made (the file backend's folder is not
+        # writable), and then too every mail must wait with the error and an attempt counted.
+        connection = get_connection()
         connection.open()
     except Exception as error:  # noqa: BLE001 - the server is not there: every mail waits
         for email in emails:

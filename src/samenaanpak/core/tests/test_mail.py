@@ -141,6 +141,28 @@ def test_an_address_the_server_refuses_for_good_fails_at_once_and_the_rest_go(sm
 
 
 @pytest.mark.django_db
+def test_a_mail_backend_that_fails_while_it_is_made_leaves_the_mail_waiting_with_the_error(
+    settings, tmp_path
+):
+    # The file backend makes its folder when it is made: a file where the folder should be fails.
+    blocker = tmp_path / "mail"
+    blocker.write_text("not a folder")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(blocker / "inbox")
+    email = OutgoingEmail.objects.create(
+        to="a@example.org",
+        subject="S",
+        body="B",
+        purpose="test",
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    assert mail.send_batch() == (0, 1)
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.PENDING
+    assert email.attempts == 1 and email.last_error and email.next_attempt_at is not None
+
+
+@pytest.mark.django_db
 def test_daily_work_purges_old_sent_mail_and_the_minute_job_sends_due_mail(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     due = OutgoingEmail.objects.create(
