@@ -246,6 +246,11 @@ def thread(request, page, pk, form=None, status=200, **extra):
     if member is not None:
         context["following"] = notifications.is_following(found.topic, user)
         context["form"] = form or PostForm()
+        if form is None and member.is_blocked():
+            # Said before they write, not only after they sent a reply.
+            context["blocked"] = posting.blocked_refusal(
+                member, _("Reageren kan weer als de blokkade voorbij is.")
+            )
     elif user is not None:
         context["login_needed"] = False
     else:

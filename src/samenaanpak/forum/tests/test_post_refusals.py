@@ -45,3 +45,18 @@ def test_a_blocked_member_sees_the_reason_in_the_error_summary(client, forum):
     response = client.post(NEW, form_data(title="Hoi", text="Mag ik?"))
     summary = _html(response).split("sa-error-summary")[1].split("</div>")[0]
     assert response.status_code == 403 and "geblokkeerd tot" in summary and "Pesten" in summary
+
+
+def test_a_blocked_member_is_told_on_the_thread_instead_of_a_reply_form(client, forum):
+    from .factories import public_thread
+
+    member = MemberFactory(
+        trusted=True,
+        blocked_until=timezone.now() + datetime.timedelta(days=1),
+        block_reason="Pesten",
+    )
+    client.force_login(member.user)
+    thread = public_thread(category=forum)
+    page = _html(client.get(f"/vrijplaats/onderwerp/{thread.pk}/"))
+    assert "geblokkeerd tot" in page and "Reageren kan weer" in page
+    assert 'name="text"' not in page
