@@ -224,3 +224,44 @@ def submit(form, save: Callable[..., Any], over_limits=None, prepare=None) -> Su
     if outcome.repeat:
         return Submission(repeat=True, repeat_id=form.stored_id())
     return Submission(record=outcome.record)
+
+
+def no_maxlength(form, *names):
+    """Counted on the server, with a clear message, instead of the browser cutting text off."""
+    for name in names:
+        form.fields[name].widget.attrs.pop("maxlength", None)
+
+
+class ReportForm(PublicFormMixin, forms.Form):
+    """Reporting someone's contribution (a Denk mee comment, a vrijplaats post): a reason from
+    the app's list and an optional note. A subclass sets `reason_label` and `reason_choices`."""
+
+    text_fields = ("note",)
+    reason_label = _("Waarom meldt u dit?")
+    reason_choices: tuple | list = ()
+
+    reason = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies een reden."),
+            "invalid_choice": _("Kies een van de redenen."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Toelichting (niet verplicht)"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": _(
+                "De toelichting is te lang: maximaal %(limit_value)d tekens (nu %(show_value)d)."
+            )
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = self.reason_label
+        self.fields["reason"].choices = self.reason_choices
+        no_maxlength(self, "note")
+        self.fields["note"].widget.attrs.setdefault("id", "id_note")

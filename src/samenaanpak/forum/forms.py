@@ -9,7 +9,8 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from samenaanpak.core.public_forms import PublicFormMixin
+from samenaanpak.core import public_forms
+from samenaanpak.core.public_forms import PublicFormMixin, no_maxlength
 
 from . import screening, trust
 from .models import MAX_AGE, MIN_AGE, POST_MAX, PSEUDONYM_MAX, TITLE_MAX, Member, pseudonym_key
@@ -41,11 +42,6 @@ RESERVED_EXCEPTIONS = ("badminton", "supporter")
 # "snap.naam", "naam.insta", "naam.nl": a handle on a platform or a web address.
 DOMAIN_ENDINGS = screening.TLDS | frozenset("tv gg ly app shop xyz online".split())
 CONFIRM_SALT = "samenaanpak.forum.crisis-confirmed"
-
-
-def _no_maxlength(form, *names):
-    for name in names:
-        form.fields[name].widget.attrs.pop("maxlength", None)
 
 
 def _ids(form):
@@ -160,7 +156,7 @@ class JoinForm(PublicFormMixin, forms.Form):
         self.staff = is_staff(user)
         if not needs_age:
             del self.fields["age"]
-        _no_maxlength(self, "pseudonym")
+        no_maxlength(self, "pseudonym")
         _ids(self)
 
     def clean_pseudonym(self):
@@ -186,7 +182,7 @@ class SettingsForm(PublicFormMixin, forms.Form):
     def __init__(self, *args, member=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
-        _no_maxlength(self, "pseudonym")
+        no_maxlength(self, "pseudonym")
         _ids(self)
 
     def clean_pseudonym(self):
@@ -229,7 +225,7 @@ class PostForm(PublicFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not with_title:
             del self.fields["title"]
-        _no_maxlength(self, *(["title"] if with_title else []), "text")
+        no_maxlength(self, *(["title"] if with_title else []), "text")
         _ids(self)
 
     def confirmation(self) -> str:
@@ -259,29 +255,9 @@ class EditForm(PostForm):
         del self.fields["follow"]
 
 
-class ReportForm(PublicFormMixin, forms.Form):
-    text_fields = ("note",)
-
-    reason = forms.ChoiceField(
-        label=_("Waarom meld je dit bericht?"),
-        choices=Reason.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Kies een reden."),
-            "invalid_choice": _("Kies een van de redenen."),
-        },
-    )
-    note = forms.CharField(
-        label=_("Toelichting (niet verplicht)"),
-        required=False,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "max_length": _(
-                "De toelichting is te lang: maximaal %(limit_value)d tekens (nu %(show_value)d)."
-            )
-        },
-    )
+class ReportForm(public_forms.ReportForm):
+    reason_label = _("Waarom meld je dit bericht?")
+    reason_choices = Reason.choices
 
     def __init__(self, *args, care_only=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -290,5 +266,4 @@ class ReportForm(PublicFormMixin, forms.Form):
             self.fields["reason"].choices = [
                 (value, label) for value, label in Reason.choices if value in CARE_REASONS
             ]
-        _no_maxlength(self, "note")
         _ids(self)

@@ -5,17 +5,12 @@ Every form uses the public-form kit (honeypot, start token, duplicate key)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samenaanpak.core.public_forms import PublicFormMixin
+from samenaanpak.core import public_forms
+from samenaanpak.core.public_forms import PublicFormMixin, no_maxlength
 from samenaanpak.plan.models import Goal, ThinkTankPage
 
 from .models import COMMENT_MAX, TEXT_MAX, TITLE_MAX
 from .status import ReportReason
-
-
-def _no_maxlength(form, *names):
-    """Counted on the server, with a clear message, instead of the browser cutting text off."""
-    for name in names:
-        form.fields[name].widget.attrs.pop("maxlength", None)
 
 
 class IdeaForm(PublicFormMixin, forms.Form):
@@ -72,7 +67,7 @@ class IdeaForm(PublicFormMixin, forms.Form):
         self.fields["goal"].choices = [("", _("Geen doel gekozen"))] + [
             group for group in grouped if group[1]
         ]
-        _no_maxlength(self, "title", "text")
+        no_maxlength(self, "title", "text")
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("id", f"id_{name}")
 
@@ -113,35 +108,10 @@ class CommentForm(PublicFormMixin, forms.Form):
 
     def __init__(self, *args, prefix_id="", **kwargs):
         super().__init__(*args, **kwargs)
-        _no_maxlength(self, "text")
+        no_maxlength(self, "text")
         self.fields["text"].widget.attrs.setdefault("id", f"id_text{prefix_id}")
 
 
-class ReportForm(PublicFormMixin, forms.Form):
-    text_fields = ("note",)
-
-    reason = forms.ChoiceField(
-        label=_("Waarom meldt u deze reactie?"),
-        choices=ReportReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Kies een reden."),
-            "invalid_choice": _("Kies een van de redenen."),
-        },
-    )
-    note = forms.CharField(
-        label=_("Toelichting (niet verplicht)"),
-        required=False,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "max_length": _(
-                "De toelichting is te lang: maximaal %(limit_value)d tekens (nu %(show_value)d)."
-            )
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _no_maxlength(self, "note")
-        self.fields["note"].widget.attrs.setdefault("id", "id_note")
+class ReportForm(public_forms.ReportForm):
+    reason_label = _("Waarom meldt u deze reactie?")
+    reason_choices = ReportReason.choices
