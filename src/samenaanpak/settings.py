@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "samenaanpak.notifications",
     "samenaanpak.participation",
     "samenaanpak.forum",
+    "samenaanpak.events",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -324,6 +325,15 @@ FORUM_QUEUE_ALERT_MINUTES = env.int("FORUM_QUEUE_ALERT_MINUTES", default=60)
 # deleted after FORUM_AUDIT_RETENTION_DAYS. Both applied by the daily job.
 FORUM_REMOVED_RETENTION_DAYS = env.int("FORUM_REMOVED_RETENTION_DAYS", default=90)
 FORUM_AUDIT_RETENTION_DAYS = env.int("FORUM_AUDIT_RETENTION_DAYS", default=730)
+
+# --- Bijeenkomsten (events/; docs/bijeenkomsten.md) ------------------------------------------
+# Names and addresses of registrations are erased this many days after the meeting (daily job).
+EVENTS_ERASE_AFTER_DAYS = env.int("EVENTS_ERASE_AFTER_DAYS", default=92)
+# Sign-ups per visitor per hour (over all meetings), and for everyone together per hour.
+EVENTS_REGISTRATION_CLIENT_HOURLY_LIMIT = env.int(
+    "EVENTS_REGISTRATION_CLIENT_HOURLY_LIMIT", default=10
+)
+EVENTS_REGISTRATION_HOURLY_CAP = env.int("EVENTS_REGISTRATION_HOURLY_CAP", default=1000)
 
 # --- Meldpunt (anonymous reports; docs/meldpunt.md) ---------------------------------------
 # The pepper turns a receipt into its lookup digest. Production requires it; changing it makes

@@ -34,6 +34,7 @@ ORDER = [
     "report_teams",  # reports.Team with its categories
     "ideas",  # participation: the /denk-mee/ page (replacing a "coming soon" page) and example ideas
     "forum",  # forum: the vrijplaats's categories, watched words, staffed hours, examples
+    "events",  # events: meetings under the /bijeenkomsten/ page (past ones with a report, examples)
     "entry_points",  # the home page's entry points, pointing at pages by path
 ]
 

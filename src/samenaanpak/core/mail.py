@@ -75,8 +75,10 @@ def queue_email(
     purpose: str,
     erase_recipient_when_sent=False,
     headers: dict[str, str] | None = None,
+    attachments: list[dict] | None = None,
 ) -> OutgoingEmail:
-    """`headers`: extra message headers (bulk mail's List-Unsubscribe); service mail has none."""
+    """`headers`: extra message headers (bulk mail's List-Unsubscribe); service mail has none.
+    `attachments`: text files, each {"filename", "content", "mimetype"} (a meeting's .ics)."""
     email = OutgoingEmail.objects.create(
         to=to,
         subject=one_line(subject),
@@ -84,6 +86,7 @@ def queue_email(
         purpose=purpose,
         erase_recipient_when_sent=erase_recipient_when_sent,
         headers=dict(headers or {}),
+        attachments=list(attachments or []),
         next_attempt_at=timezone.now(),
     )
     transaction.on_commit(flush_outbox.enqueue)
@@ -215,6 +218,8 @@ def send_batch(now=None) -> tuple[int, int]:
                 connection=connection,
                 headers={**(email.headers or {}), "Message-ID": message_id(email)},
             )
+            for item in email.attachments or ():
+                message.attach(item["filename"], item["content"], item["mimetype"])
             try:
                 message.send()
             except Exception as error:  # noqa: BLE001

@@ -317,6 +317,8 @@ class OutgoingEmail(models.Model):
     # Extra message headers, e.g. List-Unsubscribe on bulk mail (notifications); none on service
     # mail. Message-ID is always set by core.mail and cannot be overridden here.
     headers = models.JSONField(_("extra kopregels"), default=dict, blank=True)
+    # Files sent with the mail: [{"filename", "content" (text), "mimetype"}], e.g. a meeting's .ics.
+    attachments = models.JSONField(_("bijlagen"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("uitgaande e-mail")

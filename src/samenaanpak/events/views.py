@@ -1,0 +1,1 @@
+"""Public views of the meetings (filled in by the next commit)."""
