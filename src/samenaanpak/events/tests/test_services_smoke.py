@@ -1,5 +1,4 @@
 import pytest
-from django.core import mail
 
 from samenaanpak.events import services
 from samenaanpak.events.models import EventPage, Registration
