@@ -20,6 +20,7 @@ DEFAULT_MENU = [  # slug, label, English label
     ("melden", "Melden", "Report"),
     ("vragen", "Vragen", "Questions"),
     ("denk-mee", "Denk mee", "Think along"),
+    ("bijeenkomsten", "Bijeenkomsten", "Meetings"),
     ("vrijplaats", "Vrijplaats", "Vrijplaats"),
     ("plan-van-aanpak", "Plan", "Plan"),
     ("denktanks", "Denktanks", "Think tanks"),
