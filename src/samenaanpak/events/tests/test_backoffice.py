@@ -192,3 +192,21 @@ def test_query_count_does_not_grow_with_the_registrations(organiser, event, view
     many(event, 400, RegistrationStatus.REGISTERED, start=10)
     many(event, 90, RegistrationStatus.WAITING, start=410)
     assert queries() == few, few
+
+
+def test_cancel_an_unpublished_or_past_meeting(organiser, event):
+    event.unpublish()
+    OutgoingEmail.objects.all().delete()
+    page = organiser.get(url("cancel", event)).content.decode()
+    assert "niemand krijgt bericht" in page
+    organiser.post(url("cancel", event), {"reason": "Toch niet.", "confirm": "on"})
+    assert EventPage.objects.get(pk=event.pk).is_cancelled
+    assert not OutgoingEmail.objects.exists()
+    assert not Registration.objects.filter(event=event).active().exists()
+
+    past = EventPage.objects.exclude(pk=event.pk).first()  # 2015, no think tank: a beheerder's
+    EventPage.objects.filter(pk=past.pk).update(think_tank=event.think_tank_id)
+    assert "al voorbij" in organiser.get(url("cancel", past)).content.decode()
+    response = organiser.post(url("cancel", past), {"reason": "Te laat.", "confirm": "on"})
+    assert "al voorbij" in organiser.get(response["Location"]).content.decode()
+    assert not EventPage.objects.get(pk=past.pk).is_cancelled
