@@ -88,10 +88,12 @@ ROLES = (
     Role(
         "Denktank {title}",
         "Denktank *naam* (one per think tank)",
-        "their own think tank's page, its news and its actions; answer the ideas sent to it",
+        "their own think tank's page, its news and its actions; answer the ideas sent to it; "
+        "the registrations of its meetings: lists, mail to everyone registered, calling off",
         permissions=ADMIN
         + ("plan.add_action", "plan.change_action", "plan.delete_action", "plan.view_action")
-        + ("participation.view_idea", "participation.change_idea"),
+        + ("participation.view_idea", "participation.change_idea")
+        + ("events.view_registration", "events.change_registration"),
         page_permissions=PAGE_EDIT,
         pages=OWN_THINK_TANK,
         collection_permissions=MEDIA,
