@@ -301,9 +301,11 @@ def cancel_event(event, *, reason: str, by=None, now=None) -> int:
 def mail_registered(event, *, subject: str, body: str, by=None) -> int:
     """A message from the organiser to everyone registered (not to the waiting list), through the
     outbox. Returns how many mails were queued."""
-    if not event.live:
-        return 0
     with transaction.atomic():
+        # Whether it is published now, not when the caller read the page.
+        event = EventPage.objects.get(pk=event.pk)
+        if not event.live:
+            return 0
         queued = 0
         for registration in Registration.objects.registered().filter(event=event).exclude(email=""):
             registration.event = event
