@@ -86,9 +86,11 @@ def _mail(registration, template, subject, *, with_ics=False, extra=None):
 def register(event, *, name: str, email: str, user=None, now=None) -> Registration:
     """Sign up: a place, or the waiting list when the meeting is full. Raises Refused (nothing
     stored) when signing up is not possible or the address already has a registration."""
-    now = now or timezone.now()
     with transaction.atomic():
         event = lock(event)
+        # The time is read once the meeting is ours: the waiting list (ordered by created_at) is
+        # then in the order the sign-ups were decided, not in the order they arrived at the lock.
+        now = now or timezone.now()
         problem = event.registration_problem(now)
         if problem:
             raise Refused(problem, code="closed")
