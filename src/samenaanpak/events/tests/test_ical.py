@@ -92,3 +92,17 @@ def test_cancelled_meeting_gives_status_cancelled_and_method_cancel(nijkerk):
     # The feed shows it too, without a METHOD.
     feed, item = parse(ical.calendar([EventPage.objects.get(pk=event.pk)], "Agenda"))
     assert "method" not in feed and str(item["status"]) == "CANCELLED"
+
+
+def test_a_stale_page_saved_after_a_cancellation_keeps_it(nijkerk):
+    """A publication writes the whole row from an object read a moment before; a cancellation
+    committed in between must survive it (and its SEQUENCE)."""
+    event = meeting(local(2027, 3, 29, 19, 30))
+    stale = EventPage.objects.get(pk=event.pk)
+    services.cancel_event(event, reason="Zaal onbeschikbaar")
+    stale.title = "Nieuwe titel"
+    stale.save()
+    live = EventPage.objects.get(pk=event.pk)
+    assert live.title == "Nieuwe titel"
+    assert live.is_cancelled and live.cancel_reason == "Zaal onbeschikbaar"
+    assert live.ical_sequence == 1
