@@ -18,7 +18,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -237,7 +237,22 @@ class EventPage(RoutablePageMixin, BasePage):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "start" in update_fields:
             kwargs["update_fields"] = {*update_fields, "reminder_at"}
-        super().save(*args, **kwargs)
+        if self.pk is None or self._state.adding or update_fields is not None:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            # A whole-row save (a publication) writes every column: the operational state comes
+            # from the locked live row, so a cancellation or alert that services.py committed
+            # after this object was read is not written back to its old value.
+            live = (
+                EventPage.objects.select_for_update(of=("self",))
+                .filter(pk=self.pk)
+                .values(*self.STATE_FIELDS)
+                .first()
+            )
+            for name, value in (live or {}).items():
+                setattr(self, name, value)
+            super().save(*args, **kwargs)
 
     def compute_reminder_at(self):
         if not self.start or not self.reminder_days:

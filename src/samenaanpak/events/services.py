@@ -86,9 +86,11 @@ def _mail(registration, template, subject, *, with_ics=False, extra=None):
 def register(event, *, name: str, email: str, user=None, now=None) -> Registration:
     """Sign up: a place, or the waiting list when the meeting is full. Raises Refused (nothing
     stored) when signing up is not possible or the address already has a registration."""
-    now = now or timezone.now()
     with transaction.atomic():
         event = lock(event)
+        # The time is read once the meeting is ours: the waiting list (ordered by created_at) is
+        # then in the order the sign-ups were decided, not in the order they arrived at the lock.
+        now = now or timezone.now()
         problem = event.registration_problem(now)
         if problem:
             raise Refused(problem, code="closed")
@@ -301,9 +303,11 @@ def cancel_event(event, *, reason: str, by=None, now=None) -> int:
 def mail_registered(event, *, subject: str, body: str, by=None) -> int:
     """A message from the organiser to everyone registered (not to the waiting list), through the
     outbox. Returns how many mails were queued."""
-    if not event.live:
-        return 0
     with transaction.atomic():
+        # Whether it is published now, not when the caller read the page.
+        event = EventPage.objects.get(pk=event.pk)
+        if not event.live:
+            return 0
         queued = 0
         for registration in Registration.objects.registered().filter(event=event).exclude(email=""):
             registration.event = event
