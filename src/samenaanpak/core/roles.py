@@ -41,6 +41,8 @@ class Role:
     pages: str = ""
     collection_permissions: tuple = ()  # on the root collection
     per_think_tank: bool = False
+    # Page permissions on every page of a type ("app.Model", codenames), named not imported.
+    section_permissions: tuple = ()
 
 
 ROLES = (
@@ -89,6 +91,7 @@ ROLES = (
         "Denktank {title}",
         "Denktank *naam* (one per think tank)",
         "their own think tank's page, its news and its actions; answer the ideas sent to it; "
+        "propose meetings (drafts an editor publishes) and edit its own; "
         "the registrations of its meetings: lists, mail to everyone registered, calling off",
         permissions=ADMIN
         + ("plan.add_action", "plan.change_action", "plan.delete_action", "plan.view_action")
@@ -96,6 +99,10 @@ ROLES = (
         + ("events.view_registration", "events.change_registration"),
         page_permissions=PAGE_EDIT,
         pages=OWN_THINK_TANK,
+        # Wagtail's "add" lets a member create meetings and edit the ones they made, not other
+        # think tanks' meetings; without "publish" an editor publishes them (nothing is mailed or
+        # announced before that).
+        section_permissions=(("events.EventIndexPage", ("add_page",)),),
         collection_permissions=MEDIA,
         per_think_tank=True,
     ),
@@ -197,6 +204,16 @@ def sync_roles():
                     GroupPagePermission.objects.get_or_create(
                         group=group, page=page, permission=perm
                     )
+            for label, codenames in role.section_permissions:
+                try:
+                    model = apps.get_model(label)
+                except LookupError:  # the app is not installed
+                    continue
+                for page in model.objects.all():
+                    for perm in permissions(f"wagtailcore.{c}" for c in codenames):
+                        GroupPagePermission.objects.get_or_create(
+                            group=group, page=page, permission=perm
+                        )
             if root_collection is not None:
                 for perm in collection_perms:
                     GroupCollectionPermission.objects.get_or_create(

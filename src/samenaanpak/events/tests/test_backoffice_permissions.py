@@ -161,3 +161,33 @@ def test_the_screens_say_where_you_are_and_their_icons_exist():
         wagtail_hooks.RegistrationsButton.icon_name,
     }
     assert all(f'id="icon-{name}"' in sprite for name in icons), icons
+
+
+@pytest.mark.django_db
+def test_a_think_tank_proposes_meetings_and_edits_only_its_own(nijkerk):
+    """Wagtail's "add" on /bijeenkomsten/: create drafts and edit one's own, never publish, never
+    edit another think tank's meeting."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from samenaanpak.events.models import EventIndexPage, EventPage
+
+    index = EventIndexPage.objects.get()
+    member = get_user_model().objects.create_user("lid-preventie", "lid@example.org", "x" * 16)
+    member.groups.add(Group.objects.get(name="Denktank Preventie"))
+    assert index.permissions_for_user(member).can_add_subpage()
+    other = EventPage.objects.get(slug="ouderavond-drugs-en-uitgaan")
+    assert not other.permissions_for_user(member).can_edit()
+    assert not other.permissions_for_user(member).can_publish()
+    own = index.add_child(
+        instance=EventPage(
+            title="Eigen avond",
+            start=other.start,
+            end=other.end,
+            place_name="Nijkerk",
+            owner=member,
+            live=False,
+        )
+    )
+    assert own.permissions_for_user(member).can_edit()
+    assert not own.permissions_for_user(member).can_publish()
