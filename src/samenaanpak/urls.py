@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
@@ -45,7 +46,18 @@ if not settings.PRODUCTION:  # `make run` (DEBUG off) too; in production the web
         )
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Page routes whose address Wagtail's own pattern (letters, digits, - and _ between slashes)
+    # does not take: the meetings' calendar files (…/agenda.ics) and their cancel links, whose
+    # signed token holds colons (…/afmelden/<token>/). Served by Wagtail's page routing all the same.
+    re_path(r"^((?:[\w\-]+/)*[\w\-]+\.ics)$", wagtail_views.serve, name="wagtail_serve_ics"),
+    re_path(
+        r"^((?:[\w\-]+/)*afmelden/[\w\-]+(?::[\w\-]+)+/)$",
+        wagtail_views.serve,
+        name="wagtail_serve_token",
+    ),
+    path("", include(wagtail_urls)),
+]
 
 handler400 = "samenaanpak.core.views.bad_request"
 handler404 = "samenaanpak.core.views.page_not_found"

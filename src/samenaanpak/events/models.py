@@ -54,13 +54,15 @@ class EventIndexPage(RoutablePageMixin, BasePage):
 
         return index(request, self)
 
-    @path("agenda.ics", name="feed")
+    # Wagtail hands a route its path with a slash at the end ("agenda.ics/"); the address itself
+    # has none (the optional slash reverses to nothing). urls.py lets these addresses through.
+    @re_path(r"^agenda\.ics/?$", name="feed")
     def feed_route(self, request):
         from .views import feed
 
         return feed(request, self)
 
-    @re_path(r"^agenda/(?P<slug>[-\w]+)\.ics$", name="think_tank_feed")
+    @re_path(r"^agenda/(?P<slug>[-\w]+)\.ics/?$", name="think_tank_feed")
     def think_tank_feed_route(self, request, slug):
         from .views import feed
 
@@ -317,7 +319,7 @@ class EventPage(RoutablePageMixin, BasePage):
 
         return register(request, self)
 
-    @path("agenda.ics", name="ics")
+    @re_path(r"^agenda\.ics/?$", name="ics")  # see EventIndexPage.feed_route
     def ics_route(self, request):
         from .views import single_ics
 
