@@ -129,7 +129,7 @@ class EventPage(RoutablePageMixin, BasePage):
         _("herinnering (dagen vooraf)"),
         default=2,
         validators=[MaxValueValidator(30)],
-        help_text=_("0: geen herinnering. De herinnering gaat op dezelfde klokijd uit."),
+        help_text=_("0: geen herinnering. De herinnering gaat op dezelfde kloktijd uit."),
     )
     reminder_note = models.CharField(
         _("regel van de organisator in de herinnering"), max_length=300, blank=True

@@ -70,3 +70,43 @@ def page_header_buttons(page, user, view_name=None, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def page_listing_more_buttons(page, user, next_url=None):
     return _registrations_button(page, user)
+
+
+def _people_would_not_be_told(request, page):
+    """Deleting or unpublishing a meeting that people are signed up for would leave them coming
+    to a meeting that is gone, untold: the organiser calls it off instead (everyone is mailed)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils import timezone
+
+    from .models import EventIndexPage, EventPage, Registration
+
+    page = page.specific
+    if isinstance(page, EventPage):
+        events = EventPage.objects.filter(pk=page.pk)
+    elif isinstance(page, EventIndexPage):
+        events = EventPage.objects.descendant_of(page)
+    else:
+        return None
+    blocked = (
+        events.filter(start__gt=timezone.now(), cancelled_at__isnull=True, live=True)
+        .filter(pk__in=Registration.objects.active().values("event_id"))
+        .first()
+    )
+    if blocked is None:
+        return None
+    messages.error(
+        request,
+        _(
+            "Voor “%(title)s” hebben mensen zich aangemeld. Verwijderen of depubliceren zou hen "
+            "niets laten weten. Gelast de bijeenkomst af: dan krijgt iedereen bericht."
+        )
+        % {"title": blocked.title},
+    )
+    if may_organise(request.user, blocked):
+        return redirect("events_admin:registrations", pk=blocked.pk)
+    return redirect("wagtailadmin_explore", blocked.get_parent().pk)
+
+
+hooks.register("before_delete_page", _people_would_not_be_told)
+hooks.register("before_unpublish_page", _people_would_not_be_told)

@@ -210,3 +210,28 @@ def test_cancel_an_unpublished_or_past_meeting(organiser, event):
     response = organiser.post(url("cancel", past), {"reason": "Te laat.", "confirm": "on"})
     assert "al voorbij" in organiser.get(response["Location"]).content.decode()
     assert not EventPage.objects.get(pk=past.pk).is_cancelled
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["wagtailadmin_pages:delete", "wagtailadmin_pages:unpublish"])
+def test_a_meeting_people_signed_up_for_is_called_off_not_deleted(
+    nijkerk, client, verified_login, action
+):
+    """Deleting or unpublishing would tell nobody: the editor is sent to calling it off."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from samenaanpak.events.models import EventPage, Registration
+
+    event = EventPage.objects.get(slug="ouderavond-drugs-en-uitgaan")
+    services.register(event, name="An", email="an@example.org")
+    editor = get_user_model().objects.create_user("red", "red@example.org", "x" * 16)
+    editor.groups.add(Group.objects.get(name="Redacteur"))
+    verified_login(client, editor)
+    response = client.post(reverse(action, args=[event.pk]))
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.live and EventPage.objects.filter(pk=event.pk).exists()
+    assert Registration.objects.active().filter(event=event).count() == 1
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("Gelast de bijeenkomst af" in m for m in messages)
