@@ -77,9 +77,13 @@ def test_loader_is_idempotent_and_keeps_editors_changes(nijkerk):
 def test_think_tank_group_may_edit_only_its_own_page(nijkerk):
     group = Group.objects.get(name="Denktank Preventie")
     pages = set(
-        GroupPagePermission.objects.filter(group=group).values_list("page__slug", flat=True)
+        GroupPagePermission.objects.filter(group=group).values_list(
+            "page__slug", "permission__codename"
+        )
     )
-    assert pages == {"preventie"}
+    # Its own page in full; under /bijeenkomsten/ only "add" (proposing its own meetings).
+    assert {slug for slug, _codename in pages} == {"preventie", "bijeenkomsten"}
+    assert {codename for slug, codename in pages if slug == "bijeenkomsten"} == {"add_page"}
     assert not group.permissions.filter(codename="change_all_think_tanks").exists()
     assert (
         Group.objects.get(name="Redacteur")
