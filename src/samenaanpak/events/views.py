@@ -18,7 +18,8 @@ from the mails and the calendars. The pages' routes (models.py) call these.
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -117,9 +118,20 @@ def index(request, page):
         .public()
         .child_of(page)
         .select_related("think_tank")
+        # A subquery on the (meeting, status) index: a join with GROUP BY over every page
+        # column took 250 ms with 10,000 registrations behind one meeting (bench/events.py).
         .annotate(
-            registered_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
+            registered_count=Coalesce(
+                Subquery(
+                    Registration.objects.filter(
+                        event=OuterRef("pk"), status=RegistrationStatus.REGISTERED
+                    )
+                    .order_by()
+                    .values("event")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
             )
         )
     )
