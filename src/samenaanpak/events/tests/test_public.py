@@ -162,7 +162,7 @@ def test_full_meeting_puts_on_waiting_list(client, evening):
     EventPage.objects.filter(pk=evening.pk).update(capacity=1)
     services.register(evening, name="An", email="an@example.org")
     html = client.get(evening.url).content.decode()
-    assert "Deze bijeenkomst is vol." in html and ">Op de wachtlijst</button>" in html
+    assert "Deze bijeenkomst is vol." in html and ">Zet mij op de wachtlijst</button>" in html
     client.post(register_url(evening), data())
     assert Registration.objects.get(email="anna@example.org").status == RegistrationStatus.WAITING
     html = client.get(evening.url).content.decode()
