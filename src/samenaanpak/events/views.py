@@ -18,6 +18,7 @@ from the mails and the calendars. The pages' routes (models.py) call these.
 import datetime
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
@@ -39,6 +40,7 @@ SESSION_KEY = "event_registrations"
 SESSION_MAX = 20  # ids kept per session (the newest)
 FEW_PLACES = 5  # below this many places left, the page says how many
 FEED_MONTHS_BACK = 6
+PAST_PER_PAGE = 10
 
 PER_CLIENT = throttle.Limit("events-client", "EVENTS_REGISTRATION_CLIENT_HOURLY_LIMIT")
 ALL_CLIENTS = throttle.Limit("events-all", "EVENTS_REGISTRATION_HOURLY_CAP")
@@ -150,6 +152,8 @@ def index(request, page):
         )
     upcoming = sorted((e for e in rows if e.end > now), key=lambda e: (e.start, e.pk))
     past = sorted((e for e in rows if e.end <= now), key=lambda e: (e.start, e.pk), reverse=True)
+    # Years of meetings stay a light page: ten past meetings at a time, newest first.
+    past = Paginator(past, PAST_PER_PAGE).get_page(request.GET.get("pagina"))
     base = page.url or "/bijeenkomsten/"
     feeds = [
         {

@@ -406,3 +406,25 @@ def test_query_counts_flat(client, evening, past, django_assert_max_num_queries)
         client.get(INDEX)
     with django_assert_max_num_queries(16):
         client.get(evening.url)
+
+
+def test_past_meetings_come_ten_at_a_time(client, past, django_assert_max_num_queries):
+    index = past.get_parent()
+    for number in range(12):
+        start = past.start - datetime.timedelta(days=30 * (number + 1))
+        index.add_child(
+            instance=EventPage(
+                title=f"Oude avond {number}",
+                start=start,
+                end=start + datetime.timedelta(hours=2),
+                place_name="Nijkerk",
+            )
+        )
+    client.get(INDEX)  # the caches warm
+    with django_assert_max_num_queries(14):
+        first = client.get(INDEX).content.decode()
+    assert first.count("Verslag") <= 10 and "Pagina 1 van 2" in first
+    assert "Oude avond 11" not in first
+    second = client.get(INDEX + "?pagina=2").content.decode()
+    assert "Oude avond 11" in second and "Pagina 2 van 2" in second
+    assert client.get(INDEX + "?pagina=zeven").status_code == 200
