@@ -2,6 +2,7 @@
 attachment. Each meeting keeps one UID for its life; SEQUENCE goes up with every change that was
 published (signals.py) and with a cancellation, which also sets STATUS:CANCELLED."""
 
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 import icalendar
@@ -45,6 +46,13 @@ def component(event) -> icalendar.Event:
     item.add("sequence", event.ical_sequence)
     item.add("last-modified", event.last_published_at or timezone.now())
     item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    # RFC 5546 wants an ORGANIZER on a CANCEL; without one some mail programs ignore it.
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if address:
+        organizer = icalendar.vCalAddress(f"mailto:{address}")
+        if name:
+            organizer.params["cn"] = icalendar.vText(name)
+        item.add("organizer", organizer)
     return item
 
 

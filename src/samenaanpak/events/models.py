@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
@@ -302,7 +302,9 @@ class EventPage(RoutablePageMixin, BasePage):
             return _("Aanmelden voor deze bijeenkomst is gesloten.")
         if self.deadline <= now:
             return _("Aanmelden kon tot %(deadline)s. Dat is voorbij.") % {
-                "deadline": timezone.localtime(self.deadline).strftime("%d-%m-%Y %H:%M")
+                "deadline": dateformat.format(
+                    timezone.localtime(self.deadline, LOCAL), "j F Y, H.i \\u\\u\\r"
+                )
             }
         return None
 

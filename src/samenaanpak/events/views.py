@@ -300,16 +300,20 @@ def _link_page(request, index_page, template, status=200, **context):
         request, template=f"events/{template}.html", context_overrides=context
     )
     response.status_code = status
-    # The token is in the address: no search engine, no Referer header to another site.
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: no search engine, no Referer header to another site. Not
+    # "no-referrer": Chromium then sends "Origin: null" with the button's POST, which Django's CSRF
+    # check refuses (as reports/middleware.py found); nobody could cancel.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Robots-Tag"] = "noindex"
     return _private(response)
 
 
 def cancel(request, index_page, token):
     registration = tokens.read(token)
-    if registration is None or not registration.event.live:
+    if registration is None:
         return _link_page(request, index_page, "cancel_invalid", status=404)
+    if not registration.event.live:  # taken offline: the link is right, the meeting is gone
+        return _link_page(request, index_page, "cancel_invalid", status=404, offline=True)
     event = registration.event
     context = {"registration": registration, "event": event}
     if registration.status not in (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING):
@@ -358,6 +362,9 @@ def feed(request, index_page, think_tank_slug=None):
         EventPage.objects.live()
         .public()
         .child_of(index_page)
+        # Subscribers' calendars get real meetings only; an example has its own "zet in mijn
+        # agenda" on its page, marked.
+        .filter(is_example=False)
         .filter(end__gte=timezone.now() - datetime.timedelta(days=FEED_MONTHS_BACK * 31))
         .order_by("start", "pk")
     )

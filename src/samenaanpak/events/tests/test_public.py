@@ -278,7 +278,7 @@ def test_cancel_get_does_not_cancel_post_does_and_promotes(client, evening):
     html = response.content.decode()
     assert response.status_code == 200 and ">Afmelden</button>" in html
     assert '<meta name="robots" content="noindex">' in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # "no-referrer" broke the POST (CSRF)
     assert Registration.objects.get(pk=first.pk).status == RegistrationStatus.REGISTERED
     response = client.post(cancel_url(first))
     html = response.content.decode()
@@ -332,14 +332,20 @@ def _events(response):
 
 
 def test_feeds_parse_with_stable_uid_url_sequence_status(client, evening):
-    [item] = _events(client.get(INDEX + "agenda.ics"))  # the 2015 meetings are too old
+    # A subscriber's calendar gets no invented meeting; its own .ics is marked.
+    assert _events(client.get(INDEX + "agenda.ics")) == []  # the 2015 meetings are too old
+    [example] = _events(client.get(evening.url + "agenda.ics"))
+    assert str(example["summary"]).startswith("Voorbeeld: ")
+    EventPage.objects.filter(pk=evening.pk).update(is_example=False)
+    [item] = _events(client.get(INDEX + "agenda.ics"))
     assert str(item["uid"]).startswith(f"bijeenkomst-{evening.pk}@")
     assert str(item["url"]).endswith(evening.url)
-    assert str(item["summary"]).startswith("Voorbeeld: ")
+    assert str(item["summary"]) == evening.title
     assert int(item["sequence"]) == evening.ical_sequence and str(item["status"]) == "CONFIRMED"
     services.cancel_event(evening, reason="Ziek")
     [again] = _events(client.get(INDEX + "agenda/preventie.ics"))
     assert again["uid"] == item["uid"] and str(again["status"]) == "CANCELLED"
+    assert str(again["organizer"]).startswith("mailto:")  # RFC 5546: a CANCEL names one
     assert int(again["sequence"]) == int(item["sequence"]) + 1
     assert _events(client.get(INDEX + "agenda/behandeling.ics")) == []  # another think tank
 
