@@ -12,7 +12,9 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from samenaanpak.core import throttle
 from samenaanpak.core.history import record_status
 from samenaanpak.core.mail import one_line, queue_email
 
@@ -97,13 +99,9 @@ def register(event, *, name: str, email: str, user=None, now=None) -> Registrati
         key = email_key(email)
         existing = Registration.objects.active().filter(event=event, email_key=key).first()
         if existing is not None:
-            raise Refused(
-                _("Met dit e-mailadres bent u al aangemeld voor deze bijeenkomst.")
-                if existing.status == RegistrationStatus.REGISTERED
-                else _("Met dit e-mailadres staat u al op de wachtlijst voor deze bijeenkomst."),
-                code="duplicate",
-                registration=existing,
-            )
+            # Whether the address has a place or waits is the owner's business: the page says
+            # only that it is known, and the owner gets the mail (with the link) again.
+            raise Refused(DUPLICATE_MESSAGE, code="duplicate", registration=existing)
         taken = counts(event)["registered"]
         full = event.capacity is not None and taken >= event.capacity
         try:
@@ -118,7 +116,7 @@ def register(event, *, name: str, email: str, user=None, now=None) -> Registrati
                 )
         except IntegrityError:  # only without the row lock (a database that ignores it)
             raise Refused(
-                _("Met dit e-mailadres bent u al aangemeld voor deze bijeenkomst."),
+                DUPLICATE_MESSAGE,
                 code="duplicate",
             ) from None
         registration.event = event
@@ -139,6 +137,36 @@ def register(event, *, name: str, email: str, user=None, now=None) -> Registrati
             )
             _alert_organiser(event, taken + 1, now)
         return registration
+
+
+DUPLICATE_MESSAGE = gettext_lazy(
+    "Dit e-mailadres is al aangemeld voor deze bijeenkomst. We hebben de bevestiging, met de "
+    "link om af te melden, opnieuw naar dat adres gestuurd."
+)
+RESENDS = throttle.Limit("events-resend", 1, 24 * 3600)
+
+
+def resend(registration) -> bool:
+    """The confirmation (or waiting-list mail) again, for someone who signed up twice: at most
+    once a day per registration, so a script cannot fill a stranger's mailbox."""
+    if not RESENDS.hit(str(registration.pk)):
+        return False
+    with transaction.atomic():
+        registration = Registration.objects.select_related("event").get(pk=registration.pk)
+        if registration.status == RegistrationStatus.REGISTERED:
+            _mail(
+                registration,
+                "registered",
+                _("U bent aangemeld: %(title)s") % {"title": registration.event.title},
+                with_ics=True,
+            )
+        elif registration.status == RegistrationStatus.WAITING:
+            _mail(
+                registration,
+                "waiting",
+                _("U staat op de wachtlijst: %(title)s") % {"title": registration.event.title},
+            )
+    return True
 
 
 def cancel(registration, *, by=None, now=None) -> Registration | None:

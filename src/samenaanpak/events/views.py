@@ -280,6 +280,8 @@ def register(request, event):
         sent = submit(form, save, over_limits=lambda: _over_limits(request))
     except services.Refused as refused:
         field = "email" if refused.code == "duplicate" and "email" in form.fields else None
+        if refused.code == "duplicate" and refused.registration is not None:
+            services.resend(refused.registration)
         form.add_error(field, refused.message)
         return detail(request, event, form=form, status=409)
     if sent.spam:
