@@ -20,7 +20,7 @@ DEFAULT_MENU = [  # slug, label, English label
     ("melden", "Melden", "Report"),
     ("vragen", "Vragen", "Questions"),
     ("denk-mee", "Denk mee", "Think along"),
-    ("bijeenkomsten", "Bijeenkomsten", "Meetings"),
+    ("bijeenkomsten", "Agenda", "Events"),  # short: the wide menu stays on one line
     ("vrijplaats", "Vrijplaats", "Vrijplaats"),
     ("plan-van-aanpak", "Plan", "Plan"),
     ("denktanks", "Denktanks", "Think tanks"),

@@ -30,7 +30,7 @@ def test_the_menu_has_every_section_with_short_names(client, nijkerk):
         ("/melden/", "Melden"),
         ("/vragen/", "Vragen"),
         ("/denk-mee/", "Denk mee"),
-        ("/bijeenkomsten/", "Bijeenkomsten"),
+        ("/bijeenkomsten/", "Agenda"),
         ("/vrijplaats/", "Vrijplaats"),
         ("/plan-van-aanpak/", "Plan"),
         ("/denktanks/", "Denktanks"),
