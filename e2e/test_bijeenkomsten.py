@@ -133,6 +133,12 @@ def fill(event, registered, waiting=0, capacity=None):
     return people
 
 
+def below(lower, upper):
+    """`lower` starts under `upper` ends (stacked, not side by side)."""
+    top = upper.bounding_box()
+    assert lower.bounding_box()["y"] >= top["y"] + top["height"] - 1
+
+
 def sign_up(page, name, email):
     form = page.locator("#aanmeldformulier")
     form.get_by_label("Uw naam").fill(name)
@@ -171,6 +177,9 @@ def test_meeting_screens_pass_axe_on_a_phone(site, browser, axe, settings):
     expect(page.locator(".sa-event-example")).to_be_visible()
     expect(page.locator("a.sa-add-to-calendar")).to_have_text("Zet in mijn agenda")
     expect(page.locator("#aanmeldknop")).to_have_text("Aanmelden")
+    # On a phone each fact's label stands above its value: the date gets the whole width.
+    facts = page.locator(".sa-event-facts")
+    below(facts.locator("dd").first, facts.get_by_text("Wanneer", exact=True))
     public_screen(page, axe, "axe-03-bijeenkomst")
 
     # Errors: an empty name, an invalid address. Nothing stored, the text kept.
@@ -203,6 +212,8 @@ def test_meeting_screens_pass_axe_on_a_phone(site, browser, axe, settings):
     status = page.locator("#aanmelding-status")
     expect(status).to_contain_text("U bent aangemeld.")
     expect(page.locator("a.sa-cancel-link")).to_have_text("Afmelden")
+    # The status's two lines stack (a flex row once squeezed them into two narrow columns).
+    below(status.locator("p").nth(1), status.locator("p").first)
     public_screen(page, axe, "axe-05-aangemeld")
     cancel_href = page.locator("a.sa-cancel-link").get_attribute("href")
 
