@@ -293,6 +293,11 @@ def test_phone_sign_up_mail_ics_cancel_link_and_the_waiting_list_moves_up(
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.locator(".sa-places-left")).to_have_text("Nog 1 plek vrij.")
     public_screen(page, axe, "flow-02-bijeenkomst")
+    # "Zet in mijn agenda": the same meeting (UID) as the mail's attachment will carry.
+    href = page.locator("a.sa-add-to-calendar").get_attribute("href")
+    response = page.request.get(site.url + href if href.startswith("/") else href)
+    assert response.ok and response.headers["content-type"].startswith("text/calendar")
+    [page_ics] = icalendar.Calendar.from_ical(response.body()).walk("VEVENT")
 
     sign_up(page, "Carla Bos", RESIDENT)
     expect(page.locator("#aanmelding-status")).to_contain_text("U bent aangemeld.")
@@ -309,6 +314,7 @@ def test_phone_sign_up_mail_ics_cancel_link_and_the_waiting_list_moves_up(
     ics = calendar_of(confirmation)
     assert ics.method == "PUBLISH"
     assert str(ics["uid"]).startswith(f"bijeenkomst-{event.pk}@")
+    assert str(ics["uid"]) == str(page_ics["uid"])
     assert ics.decoded("dtstart") == event.start
     assert str(ics["url"]) == site.url + EVENT_PATH
     assert str(ics["status"]) == "CONFIRMED"
