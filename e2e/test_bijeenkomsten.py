@@ -223,7 +223,7 @@ def test_meeting_screens_pass_axe_on_a_phone(site, browser, axe, settings):
     other = new_page(browser)
     other.goto(site.url + EVENT_PATH)
     expect(other.locator(".sa-registration-full")).to_be_visible()
-    expect(other.locator("#aanmeldknop")).to_have_text("Op de wachtlijst")
+    expect(other.locator("#aanmeldknop")).to_have_text("Zet mij op de wachtlijst")
     public_screen(other, axe, "axe-06-vol")
     sign_up(other, "Bram Jansen", "bram@example.org")
     expect(other.locator("#aanmelding-status")).to_contain_text(
@@ -358,5 +358,5 @@ def test_phone_sign_up_mail_ics_cancel_link_and_the_waiting_list_moves_up(
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("U bent al afgemeld")
     page.goto(site.url + EVENT_PATH)
-    expect(page.locator("#aanmeldknop")).to_have_text("Op de wachtlijst")  # full again
+    expect(page.locator("#aanmeldknop")).to_have_text("Zet mij op de wachtlijst")  # full again
     page.context.close()
