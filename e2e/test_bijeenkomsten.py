@@ -283,7 +283,7 @@ def test_phone_sign_up_mail_ics_cancel_link_and_the_waiting_list_moves_up(
     page.goto(site.url + "/")
     page.locator("summary", has_text="Menu").click()
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
-        "link", name="Bijeenkomsten", exact=True
+        "link", name="Agenda", exact=True
     ).click()
     page.wait_for_url("**/bijeenkomsten/")
     item = page.locator("section:has(#komend) li.sa-event", has_text=TITLE)
