@@ -4,13 +4,14 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -226,6 +227,27 @@ class BasePage(ToConfirm, Page):
 
     class Meta:
         abstract = True
+
+    @cached_property
+    def ancestors(self) -> list:
+        """The pages above this one, read once per request: the breadcrumbs and Wagtail's check of
+        view restrictions share them (each used to read them itself: one query per page view)."""
+        return list(self.get_ancestors())
+
+    def get_view_restrictions(self):
+        """As Wagtail's (an alias counts as its source page), from the shared ancestors."""
+        ids = set()
+
+        def add(page):
+            if page.alias_of_id:
+                add(page.alias_of)
+            else:
+                ids.add(page.pk)
+
+        add(self)
+        for page in self.ancestors:
+            add(page)
+        return PageViewRestriction.objects.filter(page_id__in=ids)
 
 
 class HomePage(BasePage):

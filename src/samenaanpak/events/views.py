@@ -233,7 +233,9 @@ def _context(request, event, user, form=None):
         context["account_name"], context["account_email"] = one_click
         context["form"] = form or AccountRegistrationForm()
     else:
-        context["form"] = form or RegistrationForm()
+        # Signed in without a screen name (or as staff): the address is known, the name is asked.
+        known = getattr(user, "email", "") if user is not None else ""
+        context["form"] = form or RegistrationForm(initial={"email": known} if known else None)
     return context
 
 
