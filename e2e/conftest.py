@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from .screens import new_page
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures are
 # still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -85,17 +87,9 @@ def site_examples_made_real(site):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})  # a phone
-    page = context.new_page()
-    page.csp_errors = []
-    page.on(
-        "console",
-        lambda msg: (
-            page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
-        ),
-    )
+    page = new_page(browser)  # a phone
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from .screens import new_page, screenshot
+
 SHOTS = Path("/tmp/bijeenkomsten-shots")
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
 SLUG = "ouderavond-drugs-en-uitgaan"
 TITLE = "Ouderavond over drugs en uitgaan (voorbeeld)"
 EVENT_PATH = f"/bijeenkomsten/{SLUG}/"
@@ -36,22 +36,8 @@ RESIDENT = "ouder@example.org"
 # --- helpers (also used by test_bijeenkomsten_backoffice.py) -------------------------------------
 
 
-def new_page(browser, viewport=PHONE):
-    context = browser.new_context(locale="nl-NL", viewport=viewport)
-    page = context.new_page()
-    page.csp_errors = []
-    page.on(
-        "console",
-        lambda msg: (
-            page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
-        ),
-    )
-    return page
-
-
 def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, SHOTS, name)
 
 
 def public_screen(page, axe, name):

@@ -22,14 +22,13 @@ from playwright.sync_api import expect
 
 from samenaanpak.tests.factories import UserFactory
 
+from .screens import DESKTOP, new_page
 from .test_bijeenkomsten import (
-    DESKTOP,
     EVENT_PATH,
     TITLE,
     calendar_of,
     fill,
     mails_to,
-    new_page,
     parent_evening,
     public_screen,
     run_worker,

@@ -24,34 +24,19 @@ from playwright.sync_api import expect
 
 from samenaanpak.tests.factories import UserFactory
 
+from .screens import DESKTOP, new_page, screenshot
 from .two_factor import enrol
 
 SHOTS = Path("/tmp/vrijplaats-shots")
 PASSWORD = "een-lang-wachtwoord-123"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
 QUEUE = "/beheer/vrijplaats/"
 
 
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def new_page(browser, viewport=PHONE):
-    context = browser.new_context(locale="nl-NL", viewport=viewport)
-    page = context.new_page()
-    page.csp_errors = []
-    page.on(
-        "console",
-        lambda msg: (
-            page.csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
-        ),
-    )
-    return page
-
-
 def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, SHOTS, name)
 
 
 def fits(page):

@@ -226,6 +226,20 @@ def submit(form, save: Callable[..., Any], over_limits=None, prepare=None) -> Su
     return Submission(record=outcome.record)
 
 
+def email_field(label=None, **kwargs) -> forms.EmailField:
+    """An email address as every public form asks for it, with the same Dutch messages."""
+    return forms.EmailField(
+        label=label or _("Uw e-mailadres"),
+        max_length=254,
+        error_messages={
+            "required": _("Vul uw e-mailadres in."),
+            "invalid": _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."),
+            "max_length": _("Dit e-mailadres is te lang."),
+        },
+        **kwargs,
+    )
+
+
 def no_maxlength(form, *names):
     """Counted on the server, with a clear message, instead of the browser cutting text off."""
     for name in names:

@@ -4,7 +4,7 @@ through the public-form kit (honeypot, signed start time, one record per filled-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samenaanpak.core.public_forms import PublicFormMixin, no_maxlength
+from samenaanpak.core.public_forms import PublicFormMixin, email_field, no_maxlength
 
 from .models import Registration
 
@@ -24,15 +24,7 @@ class RegistrationForm(PublicFormMixin, forms.Form):
             ),
         },
     )
-    email = forms.EmailField(
-        label=_("Uw e-mailadres"),
-        max_length=254,
-        error_messages={
-            "required": _("Vul uw e-mailadres in."),
-            "invalid": _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."),
-            "max_length": _("Dit e-mailadres is te lang."),
-        },
-    )
+    email = email_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

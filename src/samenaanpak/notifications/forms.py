@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samenaanpak.core.public_forms import PublicFormMixin
+from samenaanpak.core.public_forms import PublicFormMixin, email_field
 
 from .models import Frequency
 
@@ -16,15 +16,7 @@ class FollowByEmailForm(PublicFormMixin, forms.Form):
     proof with the Consent). Spam defence is the public-form kit's."""
 
     text_fields = ("email",)
-    email = forms.EmailField(
-        label=_("Uw e-mailadres"),
-        max_length=254,
-        error_messages={
-            "required": _("Vul uw e-mailadres in."),
-            "invalid": _("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."),
-            "max_length": _("Dit e-mailadres is te lang."),
-        },
-    )
+    email = email_field()
     consent = forms.BooleanField(
         error_messages={
             "required": _("Vink aan dat u e-mail wilt krijgen; anders kunnen we u niets sturen.")

@@ -6,12 +6,12 @@ its write lock when each transaction begins and so decides them one after the ot
 production; its in-memory test database cannot run threads, so these tests need PostgreSQL)."""
 
 import datetime
-import threading
 
 import pytest
 from django.db import connection
 
 from samenaanpak.core.content import load_content
+from samenaanpak.tests.concurrency import at_once
 
 from .. import services
 from ..models import EventPage, Registration
@@ -30,30 +30,6 @@ def site():
     load_content("nijkerk", only={"settings", "pages", "events"}, pages={"bijeenkomsten"})
 
 
-def _at_once(*functions):
-    """Run the functions in threads released together, each on its own connection."""
-    barrier = threading.Barrier(len(functions))
-    results, errors = [None] * len(functions), []
-
-    def run(index, function):
-        try:
-            barrier.wait(30)
-            results[index] = function()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not any(thread.is_alive() for thread in threads)
-    assert not errors, errors
-    return results
-
-
 def _register(event, i, email=None):
     def step():
         try:
@@ -66,7 +42,7 @@ def _register(event, i, email=None):
 
 def test_forty_sign_ups_at_once_for_twenty_five_places(site):
     event = meeting(capacity=25, organiser_email="org@example.org")
-    results = _at_once(*(_register(event, i) for i in range(40)))
+    results = at_once(*(_register(event, i) for i in range(40)))
     assert all(isinstance(r, Registration) for r in results)
     assert services.counts(event) == {"registered": 25, "waiting": 15}
     # Everyone mailed once: a confirmation or the waiting-list mail.
@@ -89,7 +65,7 @@ def test_forty_sign_ups_at_once_for_twenty_five_places(site):
 def test_two_cancellations_at_once_promote_two_people_in_order(site):
     event = meeting(capacity=2)
     first, second, *waiting = sign_up(event, 5)
-    promoted = _at_once(lambda: services.cancel(first), lambda: services.cancel(second))
+    promoted = at_once(lambda: services.cancel(first), lambda: services.cancel(second))
     assert sorted(p.pk for p in promoted) == [waiting[0].pk, waiting[1].pk]
     assert Registration.objects.get(pk=waiting[2].pk).status == "wachtlijst"
     assert services.counts(event) == {"registered": 2, "waiting": 1}
@@ -99,7 +75,7 @@ def test_two_cancellations_at_once_promote_two_people_in_order(site):
 
 def test_the_same_address_five_times_at_once_signs_up_once(site):
     event = meeting(capacity=10)
-    results = _at_once(
+    results = at_once(
         *(_register(event, i, email=f"{'AN' if i % 2 else 'an'}@example.org") for i in range(5))
     )
     assert sum(isinstance(r, Registration) for r in results) == 1
@@ -111,7 +87,7 @@ def test_the_same_address_five_times_at_once_signs_up_once(site):
 def test_two_schedulers_send_each_reminder_once(site):
     event = meeting(local(2027, 2, 1, 19, 30))
     sign_up(event, 12, now=event.reminder_at - datetime.timedelta(days=1))
-    sent = _at_once(
+    sent = at_once(
         lambda: services.send_reminders(event.reminder_at),
         lambda: services.send_reminders(event.reminder_at),
     )
@@ -128,5 +104,5 @@ def test_capacity_raised_while_people_cancel(site):
     page = EventPage.objects.get(pk=event.pk)
     page.capacity = 4
     revision = page.save_revision()
-    _at_once(lambda: revision.publish(), lambda: services.cancel(first))
+    at_once(lambda: revision.publish(), lambda: services.cancel(first))
     assert services.counts(event) == {"registered": 4, "waiting": 1}

@@ -2,8 +2,6 @@
 whole database is locked, so nothing runs at once there): one decision is taken, the other
 moderator is told someone else decided; never two steps, two mails or a 500."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -12,6 +10,7 @@ from django.urls import reverse
 from samenaanpak.core.models import OutgoingEmail
 from samenaanpak.forum.models import ModerationLog, PostEvent, QueueItem
 from samenaanpak.forum.status import PostStatus
+from samenaanpak.tests.concurrency import at_once
 
 from .factories_mod import HELD, mod_post, staff_user
 
@@ -22,28 +21,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def postgres():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions need PostgreSQL")
-
-
-def _at_once(*functions):
-    barrier = threading.Barrier(len(functions))
-    results, errors = [None] * len(functions), []
-
-    def run(index, function):
-        try:
-            barrier.wait(10)
-            results[index] = function()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not errors, errors
-    return results
 
 
 def test_approve_and_remove_at_once_take_one_decision(postgres, verified_login):
@@ -64,7 +41,7 @@ def test_approve_and_remove_at_once_take_one_decision(postgres, verified_login):
 
         return run
 
-    results = _at_once(decide(0), decide(1))
+    results = at_once(decide(0), decide(1))
     assert [status for status, _ in results] == [302, 302]
     assert sorted(told for _, told in results) == [False, True]
     post.refresh_from_db()
@@ -88,7 +65,7 @@ def test_the_second_and_third_warning_at_once_still_block(postgres, settings):
     def warn(index):
         return lambda: moderation.warn(Member.objects.get(pk=member.pk), mods[index], "pesten")
 
-    results = _at_once(warn(0), warn(1))
+    results = at_once(warn(0), warn(1))
     assert sum(1 for until in results if until) == 1
     assert Member.objects.get(pk=member.pk).is_blocked()
     assert ModerationLog.objects.filter(action="automatisch_geblokkeerd").count() == 1

@@ -1,14 +1,13 @@
 """Two identical requests at the same instant: one idea, one support, never a 500 (PostgreSQL:
 the run on SQLite locks whole tables, so nothing runs at once there)."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test import Client
 
 from samenaanpak.core.content import load_content
 from samenaanpak.plan.models import ThinkTankPage
+from samenaanpak.tests.concurrency import at_once
 
 from ..models import Idea, Support
 from ..services import support
@@ -26,28 +25,6 @@ def site(tmp_path):
     load_content(_write(tmp_path / "gemeente", _after(), IDEAS))
 
 
-def _at_once(*functions):
-    barrier = threading.Barrier(len(functions))
-    results, errors = [None] * len(functions), []
-
-    def run(index, function):
-        try:
-            barrier.wait(10)
-            results[index] = function()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not errors, errors
-    return results
-
-
 def test_two_identical_posts_store_one_idea(site):
     author = public_account()
     data = form_data(
@@ -60,7 +37,7 @@ def test_two_identical_posts_store_one_idea(site):
         response = client.post("/denk-mee/nieuw/", data)
         return response.status_code, response.get("Location")
 
-    first, second = _at_once(post, post)
+    first, second = at_once(post, post)
     assert Idea.objects.filter(title="Tegelijk").count() == 1
     idea = Idea.objects.get(title="Tegelijk")
     assert first == second == (302, f"/denk-mee/{idea.pk}/")
@@ -69,7 +46,7 @@ def test_two_identical_posts_store_one_idea(site):
 def test_two_supports_at_once_count_once(site):
     idea = public_idea(public_account())
     supporter = public_account()
-    results = _at_once(lambda: support(idea, supporter), lambda: support(idea, supporter))
+    results = at_once(lambda: support(idea, supporter), lambda: support(idea, supporter))
     assert sorted(results) == [False, True]
     idea.refresh_from_db()
     assert idea.support_count == 1 and Support.objects.filter(idea=idea).count() == 1
