@@ -32,6 +32,8 @@ def _announce(pk):
     event = EventPage.objects.filter(pk=pk, live=True).select_related("think_tank").first()
     if event is None or event.think_tank is None or event.think_tank.topic_id is None:
         return
+    if event.get_view_restrictions().exists():  # behind a login or password: not news for all
+        return
     from django.utils.translation import gettext as _
 
     notifications.post(

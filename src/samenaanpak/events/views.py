@@ -283,6 +283,9 @@ def register(request, event):
     except services.Refused as refused:
         field = "email" if refused.code == "duplicate" and "email" in form.fields else None
         if refused.code == "duplicate" and refused.registration is not None:
+            # Counts like a sign-up (the kit's counts went with the refused transaction), so
+            # nobody can try addresses for free to learn who comes.
+            PER_CLIENT.hit(throttle.client_id(request, "events"))
             services.resend(refused.registration)
         form.add_error(field, refused.message)
         return detail(request, event, form=form, status=409)

@@ -72,29 +72,30 @@ def page_listing_more_buttons(page, user, next_url=None):
     return _registrations_button(page, user)
 
 
-def _people_would_not_be_told(request, page):
-    """Deleting or unpublishing a meeting that people are signed up for would leave them coming
-    to a meeting that is gone, untold: the organiser calls it off instead (everyone is mailed)."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
+def _blocked_meeting(pages):
+    """An upcoming, published meeting with people signed up, at or below one of `pages`."""
+    from django.db.models import Q
     from django.utils import timezone
 
-    from .models import EventIndexPage, EventPage, Registration
+    from .models import EventPage, Registration
 
-    page = page.specific
-    if isinstance(page, EventPage):
-        events = EventPage.objects.filter(pk=page.pk)
-    elif isinstance(page, EventIndexPage):
-        events = EventPage.objects.descendant_of(page)
-    else:
+    within = Q()
+    for page in pages:
+        within |= Q(path__startswith=page.path)
+    if not within:
         return None
-    blocked = (
-        events.filter(start__gt=timezone.now(), cancelled_at__isnull=True, live=True)
+    return (
+        EventPage.objects.filter(within)
+        .filter(start__gt=timezone.now(), cancelled_at__isnull=True, live=True)
         .filter(pk__in=Registration.objects.active().values("event_id"))
         .first()
     )
-    if blocked is None:
-        return None
+
+
+def _refuse(request, blocked):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
     messages.error(
         request,
         _(
@@ -108,5 +109,25 @@ def _people_would_not_be_told(request, page):
     return redirect("wagtailadmin_explore", blocked.get_parent().pk)
 
 
+def _people_would_not_be_told(request, page):
+    """Deleting or unpublishing a meeting that people are signed up for (or a page above it)
+    would leave them coming to a meeting that is gone, untold: the organiser calls it off instead
+    (everyone is mailed)."""
+    blocked = _blocked_meeting([page])
+    return _refuse(request, blocked) if blocked is not None else None
+
+
+def _people_would_not_be_told_in_bulk(request, action_type, objects, action):
+    """The same for the page list's bulk delete and unpublish (ticked pages)."""
+    from wagtail.models import Page
+
+    if action_type not in ("delete", "unpublish"):
+        return None
+    pages = [obj for obj in objects if isinstance(obj, Page)]
+    blocked = _blocked_meeting(pages)
+    return _refuse(request, blocked) if blocked is not None else None
+
+
 hooks.register("before_delete_page", _people_would_not_be_told)
 hooks.register("before_unpublish_page", _people_would_not_be_told)
+hooks.register("before_bulk_action", _people_would_not_be_told_in_bulk)

@@ -57,3 +57,13 @@ def test_an_example_is_not_announced(tank, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()
     assert not Notice.objects.filter(topic=tank.topic).exists()
+
+
+def test_a_meeting_behind_a_login_is_not_announced(tank, django_capture_on_commit_callbacks):
+    from wagtail.models import PageViewRestriction
+
+    page = new_meeting(tank)
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert not Notice.objects.filter(topic=tank.topic).exists()

@@ -213,11 +213,22 @@ def test_cancel_an_unpublished_or_past_meeting(organiser, event):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("action", ["wagtailadmin_pages:delete", "wagtailadmin_pages:unpublish"])
+@pytest.mark.parametrize(
+    "action, target",
+    [
+        ("wagtailadmin_pages:delete", "meeting"),
+        ("wagtailadmin_pages:unpublish", "meeting"),
+        ("wagtailadmin_pages:delete", "index"),
+        ("bulk-delete", "meeting"),
+        ("bulk-unpublish", "meeting"),
+        ("bulk-delete", "index"),
+    ],
+)
 def test_a_meeting_people_signed_up_for_is_called_off_not_deleted(
-    nijkerk, client, verified_login, action
+    nijkerk, client, verified_login, action, target
 ):
-    """Deleting or unpublishing would tell nobody: the editor is sent to calling it off."""
+    """Deleting or unpublishing would tell nobody: the editor is sent to calling it off. Also
+    for a page above the meeting and for the page list's bulk actions (review round 2)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -226,9 +237,17 @@ def test_a_meeting_people_signed_up_for_is_called_off_not_deleted(
     event = EventPage.objects.get(slug="ouderavond-drugs-en-uitgaan")
     services.register(event, name="An", email="an@example.org")
     editor = get_user_model().objects.create_user("red", "red@example.org", "x" * 16)
-    editor.groups.add(Group.objects.get(name="Redacteur"))
+    editor.groups.add(Group.objects.get(name="Beheerder"))
     verified_login(client, editor)
-    response = client.post(reverse(action, args=[event.pk]))
+    page = event if target == "meeting" else event.get_parent()
+    if action.startswith("bulk-"):
+        url = reverse(
+            "wagtail_bulk_action",
+            args=["wagtailcore", "page", action.removeprefix("bulk-")],
+        )
+        response = client.post(f"{url}?id={page.pk}", {"include_descendants": "on"})
+    else:
+        response = client.post(reverse(action, args=[page.pk]))
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.live and EventPage.objects.filter(pk=event.pk).exists()

@@ -5,6 +5,7 @@ import icalendar
 import pytest
 from django.utils import timezone
 
+from samenaanpak.core import throttle
 from samenaanpak.core.models import OutgoingEmail
 from samenaanpak.core.public_forms import start_token
 from samenaanpak.events import services, tokens
@@ -189,6 +190,10 @@ def test_duplicate_email_any_case_is_refused_at_the_field(client, evening):
         assert "wachtlijst, plaats" not in html
     assert Registration.objects.count() == 1
     assert OutgoingEmail.objects.filter(to="anna@example.org").count() == 2  # one repeat a day
+    # Trying addresses counts against the visitor's hourly limit like signing up does.
+    from samenaanpak.events.views import PER_CLIENT
+
+    assert PER_CLIENT.used(throttle.client_id(client.get(INDEX).wsgi_request, "events")) >= 3
 
 
 @pytest.mark.parametrize(
