@@ -85,11 +85,9 @@ def account_sections(user) -> list[dict]:
     )
     index = None
     for registration in registrations:
-        if index is None:
-            index = registration.event.get_parent().specific
-        registration.cancel_path = (index.url or "/") + index.reverse_subpage(
-            "cancel", kwargs={"token": tokens.make(registration)}
-        )
+        # One meetings page for all: the first meeting's, handed to the others.
+        index = registration.event._index_page = index or registration.event.get_parent().specific
+        registration.cancel_path = tokens.cancel_path(registration)
     return [
         {
             "title": _("Mijn bijeenkomsten"),

@@ -54,12 +54,7 @@ def counts(event) -> dict:
 
 
 def cancel_url(registration) -> str:
-    index = registration.event.get_parent().specific
-    return (
-        settings.SITE_URL
-        + index.url
-        + index.reverse_subpage("cancel", kwargs={"token": tokens.make(registration)})
-    )
+    return settings.SITE_URL + tokens.cancel_path(registration)
 
 
 def _mail(registration, template, subject, *, with_ics=False, extra=None):
@@ -372,7 +367,9 @@ def send_reminders(now=None) -> int:
         .select_related("event")
     )
     sent = 0
+    meetings = {}  # one object per meeting: its meetings page is looked up once (tokens.py)
     for registration in due[:500]:
+        registration.event = meetings.setdefault(registration.event_id, registration.event)
         # Signed up after the reminder time: the confirmation was reminder enough.
         if registration.created_at >= registration.event.reminder_at:
             Registration.objects.filter(pk=registration.pk).update(reminded_at=now)

@@ -24,3 +24,16 @@ def read(token: str):
     if registration.secret.hex != secret or registration.erased_at is not None:
         return None
     return registration
+
+
+def cancel_path(registration) -> str:
+    """The address (path) of the cancel page for this registration. The meetings page is looked up
+    once per meeting object and kept on it, so a loop over one meeting's registrations (the mail
+    to everyone, a call-off, the reminders) asks for it once, not twice per person."""
+    event = registration.event
+    index = getattr(event, "_index_page", None)
+    if index is None:
+        index = event._index_page = event.get_parent().specific
+    return (index.url or "/") + index.reverse_subpage(
+        "cancel", kwargs={"token": make(registration)}
+    )

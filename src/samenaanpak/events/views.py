@@ -177,13 +177,6 @@ def index(request, page):
 # --- one meeting ---------------------------------------------------------------------------------
 
 
-def cancel_url(registration) -> str:
-    index_page = registration.event.get_parent().specific
-    return index_page.url + index_page.reverse_subpage(
-        "cancel", kwargs={"token": tokens.make(registration)}
-    )
-
-
 def waiting_position(registration) -> int:
     return (
         Registration.objects.waiting()
@@ -216,7 +209,7 @@ def _context(request, event, user, form=None):
     }
     if mine is not None:
         mine.event = event
-        context["cancel_url"] = cancel_url(mine)
+        context["cancel_url"] = tokens.cancel_path(mine)
         if mine.status == RegistrationStatus.WAITING:
             context["position"] = waiting_position(mine)
     if problem or (mine is not None and one_click is not None):
