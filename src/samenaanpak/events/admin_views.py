@@ -269,18 +269,22 @@ class MailView(EventView):
             return self.render_to_response(self.get_context_data(form=form), status=409)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        sent = services.mail_registered(
-            self.event,
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-            by=request.user,
-        )
-        messages.success(
-            request,
-            _("Het bericht gaat naar %(count)s aangemelde personen.") % {"count": sent}
-            if sent != 1
-            else _("Het bericht gaat naar 1 aangemelde persoon."),
-        )
+        try:
+            sent = services.mail_registered(
+                self.event,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                by=request.user,
+            )
+        except services.Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                _("Het bericht gaat naar %(count)s aangemelde personen.") % {"count": sent}
+                if sent != 1
+                else _("Het bericht gaat naar 1 aangemelde persoon."),
+            )
         return redirect("events_admin:registrations", self.event.pk)
 
 

@@ -7,6 +7,8 @@ of each transaction, settings' transaction_mode IMMEDIATE, with the same effect.
 Mails are service messages (core.mail.queue_email in the same transaction): they go to the address
 the person typed, whatever their notification settings, and only for a published meeting."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -331,6 +333,14 @@ def mail_registered(event, *, subject: str, body: str, by=None) -> int:
         event = EventPage.objects.get(pk=event.pk)
         if not event.live:
             return 0
+        # A double click (or the same form twice at once) sends one mailing: the first reserves
+        # this message for this meeting, in this transaction, for ten minutes.
+        digest = hashlib.sha256(f"{subject}\x1f{body}".encode()).hexdigest()[:32]
+        if not throttle.store().add(f"events-mailing:{event.pk}:{digest}", 1, timeout=600):
+            raise Refused(
+                _("Dit bericht is net al verstuurd aan alle aangemelden. Het gaat niet nog eens."),
+                code="repeat",
+            )
         queued = 0
         for registration in Registration.objects.registered().filter(event=event).exclude(email=""):
             registration.event = event

@@ -124,6 +124,13 @@ def test_mail_goes_to_everyone_registered_not_the_waiting_list(organiser, event)
     assert all("Parkeer achterom." in m.body for m in mails)
     page = organiser.get(url("registrations", event)).content.decode()
     assert "Het bericht gaat naar 2 aangemelde personen." in page
+    # A double click: the same message is not sent again.
+    organiser.post(
+        url("mail", event), {"subject": "Parkeren\nbij de zaal", "body": "Parkeer achterom."}
+    )
+    assert OutgoingEmail.objects.filter(purpose=services.PURPOSE_MAILING).count() == 2
+    page = organiser.get(url("registrations", event)).content.decode()
+    assert "Dit bericht is net al verstuurd" in page
 
 
 def test_mail_form_errors_and_an_unpublished_meeting(organiser, event):
